@@ -1,1 +1,7 @@
-export {};
+export * from './partition.js';
+export * from './files.js';
+export * from './envelope.js';
+export * from './queues.js';
+export * from './messages.js';
+export * from './parsed-row.js';
+export * from './documents.js';
