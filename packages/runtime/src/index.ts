@@ -1,1 +1,13 @@
-export {};
+export * from './config.js';
+export * from './logger.js';
+export * from './errors.js';
+export * from './metrics.js';
+export * from './ops-server.js';
+export * from './shutdown.js';
+export * from './amqp/topology.js';
+export * from './amqp/amqp-client.js';
+export * from './amqp/consumer.js';
+export * from './amqp/parse-envelope.js';
+export * from './amqp/message.js';
+export * from './mongo/mongo-client.js';
+export * from './mongo/gridfs.js';
