@@ -1,0 +1,5 @@
+export * from './partitions.repository.js';
+export * from './monitor.repository.js';
+export * from './jobs.repository.js';
+export * from './filerecords.repository.js';
+export * from './indexes.js';

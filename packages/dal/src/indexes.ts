@@ -1,0 +1,17 @@
+import type { Db } from 'mongodb';
+import { Collections } from '@posflow/contracts';
+import { ensureIndexes } from '@posflow/runtime';
+import { fileRecordIndexes } from './filerecords.repository.js';
+import { jobIndexes } from './jobs.repository.js';
+import { monitorIndexes } from './monitor.repository.js';
+import { partitionIndexes } from './partitions.repository.js';
+
+/** Indexes of the collections in this package; every service runs this at start (idempotent). */
+export async function ensureCoreIndexes(db: Db): Promise<void> {
+  await ensureIndexes(db, {
+    [Collections.partitions]: partitionIndexes,
+    [Collections.jobs]: jobIndexes,
+    [Collections.monitor]: monitorIndexes,
+    [Collections.filerecords]: fileRecordIndexes,
+  });
+}

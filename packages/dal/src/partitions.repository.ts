@@ -1,0 +1,127 @@
+import type { Collection, Db, IndexDescription } from 'mongodb';
+import {
+  Collections,
+  PARTITION_TRANSITIONS,
+  partitionId,
+  type PartitionDoc,
+  type PartitionKey,
+  type PartitionStatus,
+} from '@posflow/contracts';
+
+/** Statuses in which a partition is being worked on (do not enqueue it again). */
+export const IN_FLIGHT: readonly PartitionStatus[] = ['fetching', 'fetched', 'combining', 'combined', 'importing'];
+/** Statuses that end a partition's run. */
+export const TERMINAL: readonly PartitionStatus[] = ['loaded', 'empty', 'failed'];
+
+export const partitionIndexes: IndexDescription[] = [
+  { key: { branch: 1, pos: 1, date: 1 }, unique: true, name: 'partition_key' },
+  { key: { date: 1, branch: 1 }, name: 'date_branch' },
+  { key: { status: 1, updatedAt: 1 }, name: 'status_updated' },
+  { key: { jobIds: 1 }, name: 'job_ids' },
+];
+
+/**
+ * The partitions collection: one document per (branch, pos, date), the single
+ * source of truth for progress. Every status move is a compare-and-set on the
+ * expected previous status (and, where it matters, the generation), so a late
+ * or duplicate message can never move a partition backwards or double-count.
+ */
+export class PartitionsRepository {
+  readonly col: Collection<PartitionDoc>;
+
+  constructor(db: Db) {
+    this.col = db.collection<PartitionDoc>(Collections.partitions);
+  }
+
+  get(key: PartitionKey): Promise<PartitionDoc | null> {
+    return this.col.findOne({ _id: partitionId(key) });
+  }
+
+  getById(id: string): Promise<PartitionDoc | null> {
+    return this.col.findOne({ _id: id });
+  }
+
+  /** Creates missing partitions as `pending` and records the job on all of them. */
+  async register(keys: readonly PartitionKey[], jobId: string | undefined): Promise<void> {
+    if (keys.length === 0) return;
+    const now = new Date();
+    const ops = keys.map((k) => {
+      const update: Record<string, unknown> = {
+        $setOnInsert: {
+          branch: k.branch,
+          pos: k.pos,
+          date: k.date,
+          status: 'pending',
+          generation: 0,
+          claimedGeneration: 0,
+          files: 0,
+          rowsLoaded: 0,
+          rowsDropped: 0,
+          at: { pending: now },
+          createdAt: now,
+          ...(jobId ? {} : { jobIds: [] }),
+        },
+        $set: { updatedAt: now },
+      };
+      if (jobId) update.$addToSet = { jobIds: jobId };
+      return { updateOne: { filter: { _id: partitionId(k) }, update, upsert: true } };
+    });
+    await this.col.bulkWrite(ops as never, { ordered: false });
+  }
+
+  /**
+   * Moves a partition from one of `from` to `to`; returns the updated document,
+   * or null when the partition was not in an expected status (a late or
+   * duplicate message). `set` adds fields to the same atomic update.
+   */
+  async transition(
+    key: PartitionKey,
+    from: readonly PartitionStatus[],
+    to: PartitionStatus,
+    set: Partial<PartitionDoc> = {},
+    extraFilter: Record<string, unknown> = {},
+    unset: readonly string[] = [],
+  ): Promise<PartitionDoc | null> {
+    const allowed = from.filter((f) => PARTITION_TRANSITIONS[f].includes(to));
+    if (allowed.length === 0) throw new Error(`no allowed transition from [${from.join(',')}] to ${to}`);
+    const now = new Date();
+    const update: Record<string, unknown> = { $set: { ...set, status: to, updatedAt: now, [`at.${to}`]: now } };
+    if (unset.length > 0) update.$unset = Object.fromEntries(unset.map((f) => [f, '']));
+    return this.col.findOneAndUpdate({ _id: partitionId(key), status: { $in: [...allowed] }, ...extraFilter }, update, {
+      returnDocument: 'after',
+    });
+  }
+
+  /** Hands out the next load generation to a combine run (atomic $inc). */
+  async claimGeneration(key: PartitionKey): Promise<number> {
+    const doc = await this.col.findOneAndUpdate(
+      { _id: partitionId(key) },
+      { $inc: { claimedGeneration: 1 }, $set: { updatedAt: new Date() } },
+      { returnDocument: 'after' },
+    );
+    if (!doc) throw new Error(`partition ${partitionId(key)} does not exist`);
+    return doc.claimedGeneration;
+  }
+
+  /** Records a failure; any non-terminal status (or stale) may fail. */
+  markFailed(key: PartitionKey, stage: 'fetch' | 'combine' | 'import', reason: string, attempts: number): Promise<PartitionDoc | null> {
+    return this.transition(
+      key,
+      ['pending', 'fetching', 'fetched', 'combining', 'combined', 'importing'],
+      'failed',
+      { failure: { stage, reason: reason.slice(0, 2000), attempts, at: new Date() } },
+    );
+  }
+
+  find(filter: Record<string, unknown>, limit = 10_000): Promise<PartitionDoc[]> {
+    return this.col.find(filter).sort({ date: 1, branch: 1, pos: 1 }).limit(limit).toArray();
+  }
+
+  /** Counts by status for a job's partitions ($group with $sum only: FerretDB 1.x-safe). */
+  async countsForJob(jobId: string): Promise<Partial<Record<PartitionStatus, number>>> {
+    const rows = await this.col
+      .aggregate<{ _id: PartitionStatus; n: number }>([{ $match: { jobIds: jobId } }, { $group: { _id: '$status', n: { $sum: 1 } } }])
+      .toArray();
+    return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+  }
+}
