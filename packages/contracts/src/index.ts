@@ -5,3 +5,4 @@ export * from './queues.js';
 export * from './messages.js';
 export * from './parsed-row.js';
 export * from './documents.js';
+export * from './reporting.js';

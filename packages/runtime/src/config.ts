@@ -61,3 +61,19 @@ export function loadEnv<S extends z.ZodType>(service: string, schema: S): z.infe
     throw err;
   }
 }
+
+/** Broker settings for services that consume a queue. */
+export const WorkerEnvFields = {
+  /** Unacked messages one consumer holds at once (its concurrency). */
+  PREFETCH: z.coerce.number().int().min(1).max(1000).default(4),
+  /** Delayed retries before a message is dead-lettered. */
+  MAX_ATTEMPTS: z.coerce.number().int().min(0).max(50).default(5),
+  /** Comma-separated delays (ms) of the retry queues, growing. */
+  RETRY_DELAYS_MS: z
+    .string()
+    .default('1000,5000,30000,120000,600000')
+    .transform((s) => s.split(',').map((x) => Number(x.trim())))
+    .pipe(z.array(z.number().int().min(10)).min(1)),
+  /** Broker-side redelivery cap (quorum x-delivery-limit): catches messages that crash their worker. */
+  DELIVERY_LIMIT: z.coerce.number().int().min(1).default(5),
+};

@@ -11,3 +11,4 @@ export * from './amqp/parse-envelope.js';
 export * from './amqp/message.js';
 export * from './mongo/mongo-client.js';
 export * from './mongo/gridfs.js';
+export * from './service-base.js';

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { ParsedRow } from './parsed-row.js';
+
+/**
+ * One loaded row (`transactions` collection): the combiner's ParsedRow plus
+ * load metadata. Readers must filter on the partition's current generation
+ * (`pg` = `<partitionId>#<generation>`); the importer writes generation N+1,
+ * flips the partition, then deletes generation N.
+ */
+export const TransactionDoc = ParsedRow.extend({
+  /** Deterministic: partition + source line + content key + generation. */
+  _id: z.string(),
+  partitionId: z.string(),
+  generation: z.number().int().min(1),
+  pg: z.string(),
+  /** Midnight UTC of the business date string (never shifted by a time zone). */
+  dateAt: z.date(),
+});
+export type TransactionDoc = z.infer<typeof TransactionDoc>;
+
+export const ROLLUP_DIMENSIONS = ['day', 'hour', 'daypart', 'department', 'product', 'category', 'payment', 'discount'] as const;
+export const RollupDimension = z.enum(ROLLUP_DIMENSIONS);
+export type RollupDimension = z.infer<typeof RollupDimension>;
+
+/** `all` lines, or `products` only (modifier lines excluded): receipts are distinct per scope. */
+export const RollupScope = z.enum(['all', 'products']);
+export type RollupScope = z.infer<typeof RollupScope>;
+
+/**
+ * Per partition, generation, dimension, key and scope: the sums analysts ask
+ * for. Receipts are distinct within the partition (receipt numbers are per
+ * terminal and day), so summing them across partitions gives TC. Reports use
+ * `$group` with `$sum` only (FerretDB 1.x-safe).
+ */
+export const RollupDoc = z.object({
+  _id: z.string(),
+  partitionId: z.string(),
+  generation: z.number().int().min(1),
+  pg: z.string(),
+  branch: z.string(),
+  pos: z.number().int(),
+  date: z.string(),
+  year: z.number().int(),
+  month: z.number().int(),
+  weekday: z.number().int(),
+  dim: RollupDimension,
+  key: z.string(),
+  scope: RollupScope,
+  /** Sum of AMOUNT, exact ten-thousandths. */
+  salesE4: z.number().int(),
+  discountE4: z.number().int(),
+  quantity: z.number(),
+  lines: z.number().int(),
+  /** Distinct receipts (OR numbers) with at least one line under this key. */
+  receipts: z.number().int(),
+});
+export type RollupDoc = z.infer<typeof RollupDoc>;
