@@ -73,7 +73,14 @@ function aptInstall(...pkgs) {
     aptUpdated = true;
   }
   // policy-rc.d keeps apt from starting the packaged services: we start what we need ourselves.
-  execFileSync('sh', ['-c', `printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && apt-get install -y -q ${pkgs.join(' ')}; r=$?; rm -f /usr/sbin/policy-rc.d; exit $r`], { stdio: 'inherit', env });
+  execFileSync(
+    'sh',
+    [
+      '-c',
+      `printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && apt-get install -y -q ${pkgs.join(' ')}; r=$?; rm -f /usr/sbin/policy-rc.d; exit $r`,
+    ],
+    { stdio: 'inherit', env },
+  );
 }
 
 async function ensurePostgres(state) {
@@ -81,14 +88,24 @@ async function ensurePostgres(state) {
     if (!existsSync('/etc/postgresql')) aptInstall('postgresql');
     const version = readdirSync('/etc/postgresql')[0];
     log(`starting PostgreSQL ${version}`);
-    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], { stdio: 'inherit' });
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
+      stdio: 'inherit',
+    });
     state.infra.postgres = { version };
     await waitFor('PostgreSQL on 5432', () => portOpen(5432), 60_000);
   }
-  const q = sh('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-tAc', "select 1 from pg_database where datname='ferretdb'"]);
+  const q = sh('psql', [
+    '-h',
+    '127.0.0.1',
+    '-U',
+    'postgres',
+    '-tAc',
+    "select 1 from pg_database where datname='ferretdb'",
+  ]);
   if (!q.out.includes('1')) {
     const c = sh('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-c', 'create database ferretdb']);
-    if (!c.ok && !c.out.includes('already exists')) throw new Error(`cannot create database ferretdb: ${c.out}`);
+    if (!c.ok && !c.out.includes('already exists'))
+      throw new Error(`cannot create database ferretdb: ${c.out}`);
   }
 }
 
@@ -117,7 +134,8 @@ function ferretBinary() {
 async function ensureFerret(state) {
   if (await portOpen(27017)) return;
   const bin = ferretBinary();
-  if (!sh(bin, ['--version']).ok) execFileSync('bash', [join(ROOT, 'scripts/install-ferretdb.sh')], { stdio: 'inherit' });
+  if (!sh(bin, ['--version']).ok)
+    execFileSync('bash', [join(ROOT, 'scripts/install-ferretdb.sh')], { stdio: 'inherit' });
   mkdirSync(join(STATE_DIR, 'ferretdb'), { recursive: true });
   log('starting FerretDB (PostgreSQL backend)');
   const pid = spawnDetached('ferretdb', bin, [
@@ -137,7 +155,12 @@ async function ensureFerret(state) {
 export function spawnDetached(name, cmd, args, env = {}, cwd = ROOT) {
   mkdirSync(LOGS, { recursive: true });
   const out = openSync(join(LOGS, `${name}.log`), 'a');
-  const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
   child.unref();
   return child.pid;
 }

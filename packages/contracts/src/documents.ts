@@ -130,7 +130,9 @@ export const MonitorDoc = z.object({
   key: z.string(),
   detail: z.string(),
   /** Up to a few samples (line numbers and raw text for dropped rows). */
-  samples: z.array(z.object({ line: z.number().int(), raw: z.string(), reason: DropReason.optional() })).optional(),
+  samples: z
+    .array(z.object({ line: z.number().int(), raw: z.string(), reason: DropReason.optional() }))
+    .optional(),
   count: z.number().int(),
   firstSeen: z.date(),
   lastSeen: z.date(),

@@ -5,7 +5,11 @@ import { z } from 'zod';
  * a version beside the old one (STYLE.md §3); consumers accept both until the
  * queues have drained.
  */
-export function envelope<T extends string, V extends number, P extends z.ZodType>(type: T, version: V, payload: P) {
+export function envelope<T extends string, V extends number, P extends z.ZodType>(
+  type: T,
+  version: V,
+  payload: P,
+) {
   return z.object({
     type: z.literal(type),
     version: z.literal(version),

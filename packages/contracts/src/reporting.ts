@@ -18,7 +18,16 @@ export const TransactionDoc = ParsedRow.extend({
 });
 export type TransactionDoc = z.infer<typeof TransactionDoc>;
 
-export const ROLLUP_DIMENSIONS = ['day', 'hour', 'daypart', 'department', 'product', 'category', 'payment', 'discount'] as const;
+export const ROLLUP_DIMENSIONS = [
+  'day',
+  'hour',
+  'daypart',
+  'department',
+  'product',
+  'category',
+  'payment',
+  'discount',
+] as const;
 export const RollupDimension = z.enum(ROLLUP_DIMENSIONS);
 export type RollupDimension = z.infer<typeof RollupDimension>;
 

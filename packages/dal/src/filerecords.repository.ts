@@ -1,5 +1,11 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
-import { Collections, partitionId, type FileRecordDoc, type FileType, type PartitionKey } from '@posflow/contracts';
+import {
+  Collections,
+  partitionId,
+  type FileRecordDoc,
+  type FileType,
+  type PartitionKey,
+} from '@posflow/contracts';
 
 export const fileRecordIndexes: IndexDescription[] = [
   { key: { branch: 1, pos: 1, date: 1, type: 1 }, name: 'partition_type' },
@@ -33,14 +39,25 @@ export class FileRecordsRepository {
   }
 
   forPartition(key: PartitionKey): Promise<FileRecordDoc[]> {
-    return this.col.find({ branch: key.branch, pos: key.pos, date: key.date }).sort({ type: 1, fetchedAt: 1 }).toArray();
+    return this.col
+      .find({ branch: key.branch, pos: key.pos, date: key.date })
+      .sort({ type: 1, fetchedAt: 1 })
+      .toArray();
   }
 
   /** Marks `chosenIds` as the files a combine uses; the other stored files of those types become superseded. */
-  async markChosen(key: PartitionKey, chosenIds: readonly string[], types: readonly FileType[]): Promise<void> {
+  async markChosen(
+    key: PartitionKey,
+    chosenIds: readonly string[],
+    types: readonly FileType[],
+  ): Promise<void> {
     const base = { branch: key.branch, pos: key.pos, date: key.date };
-    await this.col.updateMany({ ...base, type: { $in: [...types] }, status: { $ne: 'rejected' } }, { $set: { status: 'superseded' } });
-    if (chosenIds.length > 0) await this.col.updateMany({ _id: { $in: [...chosenIds] } }, { $set: { status: 'chosen' } });
+    await this.col.updateMany(
+      { ...base, type: { $in: [...types] }, status: { $ne: 'rejected' } },
+      { $set: { status: 'superseded' } },
+    );
+    if (chosenIds.length > 0)
+      await this.col.updateMany({ _id: { $in: [...chosenIds] } }, { $set: { status: 'chosen' } });
   }
 
   /** The chosen file per type (what the combiner reads). */

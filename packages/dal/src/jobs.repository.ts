@@ -3,7 +3,10 @@ import type { Collection, Db, IndexDescription } from 'mongodb';
 import { Collections, type JobDoc, type JobStatus, type PartitionStatus } from '@posflow/contracts';
 import type { PartitionsRepository } from './partitions.repository.js';
 
-export const jobIndexes: IndexDescription[] = [{ key: { createdAt: -1 }, name: 'recent' }, { key: { status: 1 }, name: 'status' }];
+export const jobIndexes: IndexDescription[] = [
+  { key: { createdAt: -1 }, name: 'recent' },
+  { key: { status: 1 }, name: 'status' },
+];
 
 export interface JobProgress {
   job: JobDoc;
@@ -27,9 +30,18 @@ export class JobsRepository {
     this.col = db.collection<JobDoc>(Collections.jobs);
   }
 
-  async create(job: Omit<JobDoc, '_id' | 'status' | 'createdAt' | 'startedAt' | 'total'> & { _id?: string }): Promise<JobDoc> {
+  async create(
+    job: Omit<JobDoc, '_id' | 'status' | 'createdAt' | 'startedAt' | 'total'> & { _id?: string },
+  ): Promise<JobDoc> {
     const now = new Date();
-    const doc: JobDoc = { ...job, _id: job._id ?? randomUUID(), status: 'running', total: job.partitions.length, createdAt: now, startedAt: now };
+    const doc: JobDoc = {
+      ...job,
+      _id: job._id ?? randomUUID(),
+      status: 'running',
+      total: job.partitions.length,
+      createdAt: now,
+      startedAt: now,
+    };
     await this.col.insertOne(doc);
     return doc;
   }
@@ -52,16 +64,25 @@ export class JobsRepository {
     const failed = counts.failed ?? 0;
     const done = loaded + empty + failed;
     if (job.status === 'running' && done >= job.total) {
-      const status: JobStatus = failed === job.total ? 'failed' : failed + empty > 0 ? 'partial' : 'succeeded';
+      const status: JobStatus =
+        failed === job.total ? 'failed' : failed + empty > 0 ? 'partial' : 'succeeded';
       const finishedAt = new Date();
-      const r = await this.col.findOneAndUpdate({ _id: id, status: 'running' }, { $set: { status, finishedAt } }, { returnDocument: 'after' });
+      const r = await this.col.findOneAndUpdate(
+        { _id: id, status: 'running' },
+        { $set: { status, finishedAt } },
+        { returnDocument: 'after' },
+      );
       if (r) return { job: r, counts, done, total: job.total };
     }
     return { job, counts, done, total: job.total };
   }
 
   async cancel(id: string): Promise<JobDoc | null> {
-    return this.col.findOneAndUpdate({ _id: id, status: 'running' }, { $set: { status: 'cancelled', finishedAt: new Date() } }, { returnDocument: 'after' });
+    return this.col.findOneAndUpdate(
+      { _id: id, status: 'running' },
+      { $set: { status: 'cancelled', finishedAt: new Date() } },
+      { returnDocument: 'after' },
+    );
   }
 
   /** Re-opens a finished job (e.g. retry-failed). */

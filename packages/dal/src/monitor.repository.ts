@@ -1,5 +1,11 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
-import { Collections, partitionId, type MonitorDoc, type MonitorKind, type PartitionKey } from '@posflow/contracts';
+import {
+  Collections,
+  partitionId,
+  type MonitorDoc,
+  type MonitorKind,
+  type PartitionKey,
+} from '@posflow/contracts';
 
 export const monitorIndexes: IndexDescription[] = [
   { key: { resolved: 1, lastSeen: -1 }, name: 'open_recent' },

@@ -49,7 +49,12 @@ describe('partition lifecycle on the real database', () => {
 
   test('job counts derive from partitions and the job settles when all are done', async () => {
     const k2 = { ...key, date: '2026-02-10' };
-    const job = await jobs.create({ kind: 'range', request: {}, partitions: ['BMC_1_2026-02-09', 'BMC_1_2026-02-10'], createdBy: 'test' });
+    const job = await jobs.create({
+      kind: 'range',
+      request: {},
+      partitions: ['BMC_1_2026-02-09', 'BMC_1_2026-02-10'],
+      createdBy: 'test',
+    });
     await parts.register([key, k2], job._id);
     await parts.transition(k2, ['pending'], 'fetching');
     await parts.transition(k2, ['fetching'], 'empty');

@@ -9,7 +9,13 @@ import {
 } from '@posflow/contracts';
 
 /** Statuses in which a partition is being worked on (do not enqueue it again). */
-export const IN_FLIGHT: readonly PartitionStatus[] = ['fetching', 'fetched', 'combining', 'combined', 'importing'];
+export const IN_FLIGHT: readonly PartitionStatus[] = [
+  'fetching',
+  'fetched',
+  'combining',
+  'combined',
+  'importing',
+];
 /** Statuses that end a partition's run. */
 export const TERMINAL: readonly PartitionStatus[] = ['loaded', 'empty', 'failed'];
 
@@ -85,11 +91,17 @@ export class PartitionsRepository {
     const allowed = from.filter((f) => PARTITION_TRANSITIONS[f].includes(to));
     if (allowed.length === 0) throw new Error(`no allowed transition from [${from.join(',')}] to ${to}`);
     const now = new Date();
-    const update: Record<string, unknown> = { $set: { ...set, status: to, updatedAt: now, [`at.${to}`]: now } };
+    const update: Record<string, unknown> = {
+      $set: { ...set, status: to, updatedAt: now, [`at.${to}`]: now },
+    };
     if (unset.length > 0) update.$unset = Object.fromEntries(unset.map((f) => [f, '']));
-    return this.col.findOneAndUpdate({ _id: partitionId(key), status: { $in: [...allowed] }, ...extraFilter }, update, {
-      returnDocument: 'after',
-    });
+    return this.col.findOneAndUpdate(
+      { _id: partitionId(key), status: { $in: [...allowed] }, ...extraFilter },
+      update,
+      {
+        returnDocument: 'after',
+      },
+    );
   }
 
   /** Hands out the next load generation to a combine run (atomic $inc). */
@@ -104,7 +116,12 @@ export class PartitionsRepository {
   }
 
   /** Records a failure; any non-terminal status (or stale) may fail. */
-  markFailed(key: PartitionKey, stage: 'fetch' | 'combine' | 'import', reason: string, attempts: number): Promise<PartitionDoc | null> {
+  markFailed(
+    key: PartitionKey,
+    stage: 'fetch' | 'combine' | 'import',
+    reason: string,
+    attempts: number,
+  ): Promise<PartitionDoc | null> {
     return this.transition(
       key,
       ['pending', 'fetching', 'fetched', 'combining', 'combined', 'importing'],
@@ -120,7 +137,10 @@ export class PartitionsRepository {
   /** Counts by status for a job's partitions ($group with $sum only: FerretDB 1.x-safe). */
   async countsForJob(jobId: string): Promise<Partial<Record<PartitionStatus, number>>> {
     const rows = await this.col
-      .aggregate<{ _id: PartitionStatus; n: number }>([{ $match: { jobIds: jobId } }, { $group: { _id: '$status', n: { $sum: 1 } } }])
+      .aggregate<{
+        _id: PartitionStatus;
+        n: number;
+      }>([{ $match: { jobIds: jobId } }, { $group: { _id: '$status', n: { $sum: 1 } } }])
       .toArray();
     return Object.fromEntries(rows.map((r) => [r._id, r.n]));
   }

@@ -13,7 +13,16 @@ export function createLogger(service: string, level = 'info'): Logger {
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['password', '*.password', 'apiKey', '*.apiKey', 'authorization', '*.authorization', 'phone', '*.phone'],
+      paths: [
+        'password',
+        '*.password',
+        'apiKey',
+        '*.apiKey',
+        'authorization',
+        '*.authorization',
+        'phone',
+        '*.phone',
+      ],
       censor: '[redacted]',
     },
     formatters: { level: (label) => ({ level: label }) },

@@ -38,7 +38,15 @@ export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
 export function createConnectionGauges(registry: Registry) {
   return {
-    amqp: new Gauge({ name: 'posflow_amqp_connected', help: '1 when the broker connection is up.', registers: [registry] }),
-    mongo: new Gauge({ name: 'posflow_mongo_connected', help: '1 when the database answers.', registers: [registry] }),
+    amqp: new Gauge({
+      name: 'posflow_amqp_connected',
+      help: '1 when the broker connection is up.',
+      registers: [registry],
+    }),
+    mongo: new Gauge({
+      name: 'posflow_mongo_connected',
+      help: '1 when the database answers.',
+      registers: [registry],
+    }),
   };
 }

@@ -45,7 +45,9 @@ export async function startOpsServer(opts: {
         const ready = results.every(([, ok]) => ok);
         res
           .writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ status: ready ? 'ready' : 'not-ready', checks: Object.fromEntries(results) }));
+          .end(
+            JSON.stringify({ status: ready ? 'ready' : 'not-ready', checks: Object.fromEntries(results) }),
+          );
       });
       return;
     }

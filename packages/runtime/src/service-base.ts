@@ -4,7 +4,13 @@ import { StageConsumer, type Handler } from './amqp/consumer.js';
 import { DEFAULT_RETRY_DELAYS_MS } from './amqp/topology.js';
 import { redactConfig, type BaseEnv } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { createConnectionGauges, createRegistry, createWorkerMetrics, type Registry, type WorkerMetrics } from './metrics.js';
+import {
+  createConnectionGauges,
+  createRegistry,
+  createWorkerMetrics,
+  type Registry,
+  type WorkerMetrics,
+} from './metrics.js';
 import { connectMongo, type MongoHandle } from './mongo/mongo-client.js';
 import { startOpsServer, type OpsServer, type ReadinessCheck } from './ops-server.js';
 import { Shutdown } from './shutdown.js';
@@ -27,7 +33,11 @@ export interface ServiceBase {
   /** Starts the ops server (call once the service's own adapters exist). */
   startOps(extraChecks?: ReadinessCheck[]): Promise<OpsServer>;
   /** Creates and starts a consumer for `stage`, stopped first on shutdown. */
-  consume<S extends Stage>(stage: S, handler: Handler<S>, onDeadLetter?: (stage: Stage, raw: unknown, reason: string) => Promise<void>): Promise<StageConsumer<S>>;
+  consume<S extends Stage>(
+    stage: S,
+    handler: Handler<S>,
+    onDeadLetter?: (stage: Stage, raw: unknown, reason: string) => Promise<void>,
+  ): Promise<StageConsumer<S>>;
 }
 
 /** Shutdown order (ascending): consumers stop and drain (10), broker closes (20), database closes (30), ops server closes (40). */
@@ -38,7 +48,10 @@ export const SHUTDOWN_ORDER = Object.freeze({ http: 5, consumers: 10, broker: 20
  * database, broker, shutdown. Each service's main.ts calls this, then wires its
  * own adapters and handlers (STYLE.md §5).
  */
-export async function startServiceBase(service: string, env: BaseEnv & Partial<WorkerEnv>): Promise<ServiceBase> {
+export async function startServiceBase(
+  service: string,
+  env: BaseEnv & Partial<WorkerEnv>,
+): Promise<ServiceBase> {
   const logger = createLogger(service, env.LOG_LEVEL);
   logger.info({ config: redactConfig(env as unknown as Record<string, unknown>) }, 'starting');
   const registry = createRegistry(service);
@@ -81,7 +94,13 @@ export async function startServiceBase(service: string, env: BaseEnv & Partial<W
     amqp,
     shutdown,
     startOps: async (extra = []) => {
-      const ops = await startOpsServer({ port: env.OPS_PORT, host: env.OPS_HOST, registry, checks: [...checks, ...extra], logger });
+      const ops = await startOpsServer({
+        port: env.OPS_PORT,
+        host: env.OPS_HOST,
+        registry,
+        checks: [...checks, ...extra],
+        logger,
+      });
       shutdown.add('ops server', SHUTDOWN_ORDER.ops, () => ops.close());
       return ops;
     },
@@ -96,7 +115,9 @@ export async function startServiceBase(service: string, env: BaseEnv & Partial<W
       });
       await consumer.start();
       // Drain within most of the shutdown budget, leaving time to close connections.
-      shutdown.add(`consumer ${stage}`, SHUTDOWN_ORDER.consumers, () => consumer.stop(Math.max(env.SHUTDOWN_TIMEOUT_MS - 3_000, 500)));
+      shutdown.add(`consumer ${stage}`, SHUTDOWN_ORDER.consumers, () =>
+        consumer.stop(Math.max(env.SHUTDOWN_TIMEOUT_MS - 3_000, 500)),
+      );
       return consumer;
     },
   };

@@ -66,7 +66,12 @@ export class AmqpClient {
     });
   }
 
-  async publishRaw(exchange: string, routingKey: string, content: Buffer, props: Options.Publish = {}): Promise<void> {
+  async publishRaw(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    props: Options.Publish = {},
+  ): Promise<void> {
     const deadline = Date.now() + (this.opts.publishTimeoutMs ?? 60_000);
     const full: Options.Publish = {
       persistent: true,
@@ -85,12 +90,17 @@ export class AmqpClient {
         return;
       } catch (err) {
         lastError = err;
-        this.opts.logger.warn({ err: errorMessage(err), exchange, routingKey }, 'publish not confirmed, retrying');
+        this.opts.logger.warn(
+          { err: errorMessage(err), exchange, routingKey },
+          'publish not confirmed, retrying',
+        );
         if (Date.now() > deadline) break;
         await sleep(200);
       }
     }
-    throw new TransientError(`publish to ${exchange}/${routingKey} not confirmed: ${errorMessage(lastError)}`);
+    throw new TransientError(
+      `publish to ${exchange}/${routingKey} not confirmed: ${errorMessage(lastError)}`,
+    );
   }
 
   async close(): Promise<void> {
@@ -146,14 +156,20 @@ export class AmqpClient {
   }
 
   private async connectOnce(): Promise<void> {
-    const conn = await amqp.connect(this.opts.url, { clientProperties: { connection_name: this.opts.connectionName } });
+    const conn = await amqp.connect(this.opts.url, {
+      clientProperties: { connection_name: this.opts.connectionName },
+    });
     try {
       const setup = await conn.createChannel();
       await declareTopology(setup, this.opts.topology);
       await setup.close();
       const pub = await conn.createConfirmChannel();
-      pub.on('error', (err: unknown) => this.opts.logger.warn({ err: errorMessage(err) }, 'publish channel error'));
-      conn.on('error', (err: unknown) => this.opts.logger.warn({ err: errorMessage(err) }, 'broker connection error'));
+      pub.on('error', (err: unknown) =>
+        this.opts.logger.warn({ err: errorMessage(err) }, 'publish channel error'),
+      );
+      conn.on('error', (err: unknown) =>
+        this.opts.logger.warn({ err: errorMessage(err) }, 'broker connection error'),
+      );
       conn.once('close', () => this.onClose(conn));
       this.conn = conn;
       this.pubChannel = pub;

@@ -60,10 +60,15 @@ describe('AMQP runtime against the real RabbitMQ', () => {
   test('publish with confirm → consume → ack', async () => {
     await purge();
     const seen: FetchRequestedV1[] = [];
-    const consumer = new StageConsumer(client, 'fetch', async (m) => {
-      seen.push(m);
-      return Outcomes.ack();
-    }, consumerOpts);
+    const consumer = new StageConsumer(
+      client,
+      'fetch',
+      async (m) => {
+        seen.push(m);
+        return Outcomes.ack();
+      },
+      consumerOpts,
+    );
     await consumer.start();
     const msg = fetchMsg();
     await client.publish('fetch', msg);
@@ -78,10 +83,15 @@ describe('AMQP runtime against the real RabbitMQ', () => {
   test('retry-later is redelivered after the delay with its attempt count, then dead-lettered after the limit', async () => {
     await purge();
     const attempts: Array<{ attempt: number; at: number }> = [];
-    const consumer = new StageConsumer(client, 'fetch', async (_m, ctx: HandlerContext) => {
-      attempts.push({ attempt: ctx.attempt, at: Date.now() });
-      throw new TransientError('upstream down');
-    }, consumerOpts);
+    const consumer = new StageConsumer(
+      client,
+      'fetch',
+      async (_m, ctx: HandlerContext) => {
+        attempts.push({ attempt: ctx.attempt, at: Date.now() });
+        throw new TransientError('upstream down');
+      },
+      consumerOpts,
+    );
     await consumer.start();
     const msg = fetchMsg();
     await client.publish('fetch', msg);
@@ -100,12 +110,19 @@ describe('AMQP runtime against the real RabbitMQ', () => {
   test('a malformed message is dead-lettered at once, not retried', async () => {
     await purge();
     let calls = 0;
-    const consumer = new StageConsumer(client, 'fetch', async () => {
-      calls++;
-      return Outcomes.ack();
-    }, consumerOpts);
+    const consumer = new StageConsumer(
+      client,
+      'fetch',
+      async () => {
+        calls++;
+        return Outcomes.ack();
+      },
+      consumerOpts,
+    );
     await consumer.start();
-    const bad = makeMessage('fetch.requested', 1, { partition: { branch: 'bmc lower', pos: 12, date: '2026-13-40' } });
+    const bad = makeMessage('fetch.requested', 1, {
+      partition: { branch: 'bmc lower', pos: 12, date: '2026-13-40' },
+    });
     await client.publish('fetch', bad);
     const dead = await getDead();
     await consumer.stop(1000);
@@ -131,11 +148,16 @@ describe('AMQP runtime against the real RabbitMQ', () => {
     const deliveries: Array<{ id: string; redelivered: boolean }> = [];
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const dying = new StageConsumer(client, 'fetch', async (m, ctx) => {
-      deliveries.push({ id: m.id, redelivered: ctx.redelivered });
-      await held; // never finishes before the channel is closed
-      return Outcomes.ack();
-    }, consumerOpts);
+    const dying = new StageConsumer(
+      client,
+      'fetch',
+      async (m, ctx) => {
+        deliveries.push({ id: m.id, redelivered: ctx.redelivered });
+        await held; // never finishes before the channel is closed
+        return Outcomes.ack();
+      },
+      consumerOpts,
+    );
     await dying.start();
     const msg = fetchMsg();
     await client.publish('fetch', msg);
@@ -144,10 +166,15 @@ describe('AMQP runtime against the real RabbitMQ', () => {
     release();
 
     const survivor: Array<{ id: string; redelivered: boolean }> = [];
-    const next = new StageConsumer(client, 'fetch', async (m, ctx) => {
-      survivor.push({ id: m.id, redelivered: ctx.redelivered });
-      return Outcomes.ack();
-    }, consumerOpts);
+    const next = new StageConsumer(
+      client,
+      'fetch',
+      async (m, ctx) => {
+        survivor.push({ id: m.id, redelivered: ctx.redelivered });
+        return Outcomes.ack();
+      },
+      consumerOpts,
+    );
     await next.start();
     await until(() => (survivor.length === 1 ? true : undefined));
     await sleep(500);

@@ -72,7 +72,10 @@ export class StageConsumer<S extends Stage> {
     const drained = Promise.allSettled([...this.inFlight]);
     const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), graceMs).unref());
     if ((await Promise.race([drained, timer])) === 'timeout') {
-      this.opts.logger.warn({ stage: this.stage, inFlight: this.inFlight.size }, 'in-flight messages not finished, returning them to the queue');
+      this.opts.logger.warn(
+        { stage: this.stage, inFlight: this.inFlight.size },
+        'in-flight messages not finished, returning them to the queue',
+      );
       this.abort.abort();
     }
     this.channel = undefined;
@@ -82,7 +85,9 @@ export class StageConsumer<S extends Stage> {
   private async subscribe(conn: ChannelModel): Promise<void> {
     if (this.stopped) return;
     const ch = await conn.createChannel();
-    ch.on('error', (err: unknown) => this.opts.logger.warn({ err: errorMessage(err), stage: this.stage }, 'consumer channel error'));
+    ch.on('error', (err: unknown) =>
+      this.opts.logger.warn({ err: errorMessage(err), stage: this.stage }, 'consumer channel error'),
+    );
     await ch.prefetch(this.opts.prefetch);
     this.channel = ch;
     const { consumerTag } = await ch.consume(Queues.work(this.stage), (msg) => {
@@ -97,7 +102,11 @@ export class StageConsumer<S extends Stage> {
   private async handle(ch: Channel, msg: ConsumeMessage): Promise<void> {
     const started = process.hrtime.bigint();
     const attempt = Number(msg.properties.headers?.[Headers.attempt] ?? 0) || 0;
-    const log = this.opts.logger.child({ stage: this.stage, messageId: msg.properties.messageId as string | undefined, attempt });
+    const log = this.opts.logger.child({
+      stage: this.stage,
+      messageId: msg.properties.messageId as string | undefined,
+      attempt,
+    });
     this.opts.metrics?.inFlight.inc({ stage: this.stage });
     let outcome: Outcome;
     let raw: unknown;
@@ -108,10 +117,18 @@ export class StageConsumer<S extends Stage> {
         outcome = Outcomes.dead(parsed.reason);
       } else {
         const message = parsed.message as MessageOf<S>;
-        const partition = (message.payload as { partition?: { branch: string; pos: number; date: string } }).partition;
-        const ctxLog = partition ? log.child({ partition: `${partition.branch}_${partition.pos}_${partition.date}` }) : log;
+        const partition = (message.payload as { partition?: { branch: string; pos: number; date: string } })
+          .partition;
+        const ctxLog = partition
+          ? log.child({ partition: `${partition.branch}_${partition.pos}_${partition.date}` })
+          : log;
         try {
-          outcome = await this.handler(message, { attempt, redelivered: msg.fields.redelivered, logger: ctxLog, signal: this.abort.signal });
+          outcome = await this.handler(message, {
+            attempt,
+            redelivered: msg.fields.redelivered,
+            logger: ctxLog,
+            signal: this.abort.signal,
+          });
         } catch (err) {
           outcome = outcomeForError(err);
           if (outcome.action === 'dead') ctxLog.error({ err }, 'handler failed unexpectedly');
@@ -124,11 +141,21 @@ export class StageConsumer<S extends Stage> {
       log.warn({ err: errorMessage(err) }, 'could not settle message; it will be redelivered');
     } finally {
       this.opts.metrics?.inFlight.dec({ stage: this.stage });
-      this.opts.metrics?.duration.observe({ stage: this.stage }, Number(process.hrtime.bigint() - started) / 1e9);
+      this.opts.metrics?.duration.observe(
+        { stage: this.stage },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
     }
   }
 
-  private async settle(ch: Channel, msg: ConsumeMessage, outcome: Outcome, attempt: number, raw: unknown, log: Logger): Promise<void> {
+  private async settle(
+    ch: Channel,
+    msg: ConsumeMessage,
+    outcome: Outcome,
+    attempt: number,
+    raw: unknown,
+    log: Logger,
+  ): Promise<void> {
     let action = outcome.action;
     let reason = outcome.action === 'ack' ? '' : outcome.reason;
     if (outcome.action === 'retry' && attempt + 1 > this.opts.maxAttempts) {
@@ -149,13 +176,17 @@ export class StageConsumer<S extends Stage> {
       }
       case 'dead': {
         if (this.opts.onDeadLetter) {
-          await this.opts.onDeadLetter(this.stage, raw, reason).catch((err: unknown) =>
-            log.error({ err: errorMessage(err) }, 'dead-letter hook failed'),
-          );
+          await this.opts
+            .onDeadLetter(this.stage, raw, reason)
+            .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'dead-letter hook failed'));
         }
         await this.client.publishRaw(Exchanges.dead, this.stage, msg.content, {
           ...msg.properties,
-          headers: { ...stripDeath(msg.properties.headers), [Headers.deadReason]: reason.slice(0, 1000), [Headers.attempt]: attempt },
+          headers: {
+            ...stripDeath(msg.properties.headers),
+            [Headers.deadReason]: reason.slice(0, 1000),
+            [Headers.attempt]: attempt,
+          },
         });
         log.warn({ reason }, 'message dead-lettered');
         break;
@@ -168,6 +199,8 @@ export class StageConsumer<S extends Stage> {
 
 function stripDeath(headers: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) if (!k.startsWith('x-death') && !k.startsWith('x-first-death') && !k.startsWith('x-last-death')) out[k] = v;
+  for (const [k, v] of Object.entries(headers ?? {}))
+    if (!k.startsWith('x-death') && !k.startsWith('x-first-death') && !k.startsWith('x-last-death'))
+      out[k] = v;
   return out;
 }

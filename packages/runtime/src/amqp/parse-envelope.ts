@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 
-export type ParsedEnvelope = { ok: true; message: unknown; raw: unknown } | { ok: false; reason: string; raw: unknown };
+export type ParsedEnvelope =
+  | { ok: true; message: unknown; raw: unknown }
+  | { ok: false; reason: string; raw: unknown };
 
 /**
  * Finds the catalog entry matching the message's `type` and `version` and

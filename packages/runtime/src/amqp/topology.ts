@@ -13,7 +13,10 @@ export const DEFAULT_RETRY_DELAYS_MS = [1_000, 5_000, 30_000, 120_000, 600_000] 
 
 const quorum = { 'x-queue-type': 'quorum' } as const;
 // at-least-once dead-lettering (no loss between queues) requires reject-publish overflow.
-const safeDeadLettering = { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' } as const;
+const safeDeadLettering = {
+  'x-dead-letter-strategy': 'at-least-once',
+  'x-overflow': 'reject-publish',
+} as const;
 
 /**
  * Declares every exchange, queue and binding. Idempotent: run at every

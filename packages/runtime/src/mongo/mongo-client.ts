@@ -15,7 +15,11 @@ export interface MongoHandle {
  * One client per process. The driver reconnects by itself; we only retry the
  * first connect so a service can start before its database.
  */
-export async function connectMongo(url: string, logger: Logger, opts: { retryForMs?: number } = {}): Promise<MongoHandle> {
+export async function connectMongo(
+  url: string,
+  logger: Logger,
+  opts: { retryForMs?: number } = {},
+): Promise<MongoHandle> {
   const deadline = Date.now() + (opts.retryForMs ?? 120_000);
   let delay = 500;
   for (;;) {

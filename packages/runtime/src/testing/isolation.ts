@@ -22,7 +22,8 @@ async function management(method: string, path: string, body?: unknown): Promise
     headers: { authorization: TEST_INFRA.managementAuth, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!res.ok && res.status !== 404) throw new Error(`RabbitMQ management ${method} ${path}: ${res.status} ${await res.text()}`);
+  if (!res.ok && res.status !== 404)
+    throw new Error(`RabbitMQ management ${method} ${path}: ${res.status} ${await res.text()}`);
   return res;
 }
 
