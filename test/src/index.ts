@@ -1,1 +1,2 @@
-export {};
+export * from './support/processes.js';
+export * from './support/pipeline.js';
