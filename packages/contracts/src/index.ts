@@ -6,3 +6,4 @@ export * from './messages.js';
 export * from './parsed-row.js';
 export * from './documents.js';
 export * from './reporting.js';
+export * from './source-hash.js';
