@@ -6,4 +6,5 @@ export * from './messages.js';
 export * from './parsed-row.js';
 export * from './documents.js';
 export * from './reporting.js';
+export * from './api.js';
 export * from './source-hash.js';
