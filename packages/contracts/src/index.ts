@@ -8,3 +8,4 @@ export * from './documents.js';
 export * from './reporting.js';
 export * from './api.js';
 export * from './source-hash.js';
+export * from './export-files.js';

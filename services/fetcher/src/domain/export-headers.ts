@@ -1,21 +1,8 @@
-import type { FileType } from '@posflow/contracts';
+import { EXPECTED_HEADER_PREFIX, type FileType } from '@posflow/contracts';
 import { isUpstreamErrorText, looksLikeHtml } from './list-answer.classifier.js';
 
-/**
- * The first columns of each export's header line, read off the real files in
- * fixtures/pos-exports (new-format branches append columns, so these are
- * prefixes). rd5000 and rd5800 share their first four columns: the fifth
- * tells them apart.
- */
-export const EXPECTED_HEADER_PREFIX: Readonly<Record<FileType, string>> = Object.freeze({
-  rd5000: 'STORE_NUM,TRANSDATE,INVOICE,CAS_CODE,ITE_CODE,',
-  rd5500: 'INCODE,ITE_DESC,ECR_DESC,DEP_CODE,',
-  rd1800: 'DEP_CODE,DEP_DESC,',
-  discount: 'CODE,DESC,TYPE,VALUE,',
-  rd5800: 'STORE_NUM,TRANSDATE,INVOICE,CAS_CODE,AMT_TENDER,',
-  rd5900: 'PAY_CODE,PAY_DESC,',
-  blpr: 'STORE,PHONE,TRANSNO,ORNO,',
-});
+// The expected header prefixes moved to @posflow/contracts (export-files.ts): the gateway's uploads check them too.
+export { EXPECTED_HEADER_PREFIX };
 
 /** Bytes of a body we look at before deciding (a header line is ~600 bytes at most). */
 export const HEAD_BYTES = 4096;
