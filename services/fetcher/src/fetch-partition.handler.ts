@@ -54,6 +54,16 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
   const now = deps.now ?? (() => new Date());
 
   return async (message: FetchRequestedV1, ctx: HandlerContext): Promise<Outcome> => {
+    try {
+      return await fetchPartition(message, ctx);
+    } catch (err) {
+      // Shutdown gave up waiting and aborted us: not the message's fault, never a dead letter.
+      if (ctx.signal.aborted) return Outcomes.retry('aborted by shutdown');
+      throw err;
+    }
+  };
+
+  async function fetchPartition(message: FetchRequestedV1, ctx: HandlerContext): Promise<Outcome> {
     const { partition: key, jobId, force } = message.payload;
     await deps.partitions.register([key], jobId);
     const before = await deps.partitions.get(key);
@@ -92,7 +102,7 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
     await publishCombine(message, key, reason);
     ctx.logger.info({ listed: files.length, stored, unchanged: files.length - stored, reason }, 'partition fetched');
     return Outcomes.ack();
-  };
+  }
 
   /** Marks the chosen file per type and tells whether the source changed since the last load. */
   async function chooseAndCheck(key: PartitionKey, before: PartitionDoc): Promise<{ reason: CombineReason; chosen: number }> {
