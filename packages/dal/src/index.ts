@@ -6,3 +6,4 @@ export * from './indexes.js';
 export * from './partition-views.repository.js';
 export * from './job-views.repository.js';
 export * from './filerecord-views.repository.js';
+export * from './dropped-rows.repository.js';

@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { Collections } from '@posflow/contracts';
 import { ensureIndexes } from '@posflow/runtime';
+import { droppedRowIndexes } from './dropped-rows.repository.js';
 import { fileRecordIndexes } from './filerecords.repository.js';
 import { jobIndexes } from './jobs.repository.js';
 import { monitorIndexes } from './monitor.repository.js';
@@ -13,5 +14,6 @@ export async function ensureCoreIndexes(db: Db): Promise<void> {
     [Collections.jobs]: jobIndexes,
     [Collections.monitor]: monitorIndexes,
     [Collections.filerecords]: fileRecordIndexes,
+    [Collections.droppedRows]: droppedRowIndexes,
   });
 }
