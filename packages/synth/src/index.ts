@@ -1,1 +1,12 @@
-export {};
+export { createRng, hashSeed, type Rng } from './prng.js';
+export { headerColumns, headerLine, LEGACY_OUTPUT_HEADER, type ExportFormat } from './headers.js';
+export { BRANCH_POOL, branchName, defaultBranches, defaultNewFormatBranches, type BranchInfo } from './branches.data.js';
+export { DEPARTMENTS, PRODUCTS, PAYMENT_METHODS, DISCOUNTS, QUOTED_PRODUCTS, NON_ASCII_PRODUCTS } from './catalogue.data.js';
+export type { Department, Product, PaymentMethod, Discount } from './catalogue.data.js';
+export { DEFAULT_EDGE_CASES, NO_EDGE_CASES, resolveEdgeCases, type EdgeCaseOptions, type InjectedEdgeCase } from './edge-cases.js';
+export { generateGroup, type GenerateGroupOptions, type GeneratedFile, type GeneratedGroup, type ScaleOptions } from './group.generator.js';
+export { expectedOutput, pickFile, type ExpectedOutput, type FileLike } from './expected-output.js';
+export { writeDataset, type WriteDatasetOptions, type DatasetSummary, type PartitionSummary } from './dataset.writer.js';
+export { buildReference, writeReference, type ReferenceOptions } from './reference.writer.js';
+export { writeLargeRd5000, type LargeRd5000Options, type LargeRd5000Result } from './large-rd5000.writer.js';
+export { splitCsvLine, fileLines, dataRowCount } from './csv-line.js';
