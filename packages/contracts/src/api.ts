@@ -277,6 +277,7 @@ export const QueueStageView = z.object({
   deadLetters: z.number().int(),
   retrying: z.number().int(),
 });
+export type QueueStageView = z.infer<typeof QueueStageView>;
 export const QueuesView = z.object({ stages: z.array(QueueStageView) });
 export type QueuesView = z.infer<typeof QueuesView>;
 

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { ClusterView, QueuesView, RequeueBody, RequeueResult, STAGES, type Stage } from '@posflow/contracts';
+import type { GatewayDeps } from '../deps.js';
+import { ApiError, badRequest } from '../http/api-error.js';
+import type { RouteTable } from '../http/route-table.js';
+
+/** Queue and cluster views: global state, so branch-scoped keys may look but not act. */
+export function registerOpsRoutes(t: RouteTable, d: GatewayDeps): void {
+  t.add(
+    {
+      method: 'get',
+      path: '/queues',
+      summary: 'Per stage: ready and unacked messages, consumers, dead letters, retrying (RabbitMQ management API)',
+      tag: 'ops',
+      role: 'viewer',
+      response: QueuesView,
+    },
+    async () => {
+      try {
+        return { stages: await d.queues.stages() };
+      } catch (err) {
+        throw new ApiError(502, 'broker_management_unavailable', `RabbitMQ management: ${(err as Error).message}`);
+      }
+    },
+  );
+
+  t.add(
+    {
+      method: 'post',
+      path: '/queues/:stage/dead-letter/requeue',
+      summary: "Move up to `max` dead letters back to the stage's work queue, attempt count reset",
+      tag: 'ops',
+      role: 'operator',
+      body: RequeueBody,
+      response: RequeueResult,
+    },
+    async ({ params, body, scope }) => {
+      const stage = z.enum(STAGES).safeParse(params.stage);
+      if (!stage.success) throw badRequest(`unknown stage ${params.stage} (one of ${STAGES.join(', ')})`);
+      if (scope.scoped) throw new ApiError(403, 'forbidden', 'branch-scoped keys cannot requeue (dead letters span branches)');
+      return d.queues.requeueDead(stage.data as Stage, body.max);
+    },
+  );
+
+  t.add(
+    {
+      method: 'get',
+      path: '/cluster',
+      summary: 'The posflow deployments and pods (in Kubernetes), else {inCluster: false}',
+      tag: 'ops',
+      role: 'viewer',
+      response: ClusterView,
+    },
+    async () => d.cluster.view(),
+  );
+}

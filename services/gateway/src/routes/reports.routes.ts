@@ -1,0 +1,49 @@
+import { SalesReport, SalesReportQuery } from '@posflow/contracts';
+import type { GatewayDeps } from '../deps.js';
+import { branchesFor, checkRange } from '../http/access.js';
+import type { RouteTable } from '../http/route-table.js';
+import { previousYear } from '../domain/dates.js';
+import { buildSalesReport, rollupSource, type GroupSums } from '../domain/sales-report.js';
+
+export function registerReportRoutes(t: RouteTable, d: GatewayDeps): void {
+  t.add(
+    {
+      method: 'get',
+      path: '/reports/sales',
+      summary: 'Sales, quantity, TC and AC per group, from the rollups; compare=previous-year adds last year',
+      tag: 'reports',
+      role: 'viewer',
+      query: SalesReportQuery,
+      response: SalesReport,
+    },
+    async ({ query, scope }) => {
+      checkRange(query.from, query.to, d.settings.maxRangeDays);
+      const branches = branchesFor(scope, query.branch);
+      const scopeName = query.excludeModifiers ? 'products' : 'all';
+      const { dim, field } = rollupSource(query.groupBy);
+      const period = async (from: string, to: string): Promise<{ rows: GroupSums[]; totals: GroupSums[] }> => {
+        const pgs = await d.partitionViews.currentGenerations({ from, to, branches });
+        const base = { pgs, from, to, branches, scope: scopeName } as const;
+        const [rows, totals] = await Promise.all([
+          d.rollups.salesSums({ ...base, dim, field }),
+          // TC is additive only over days (a receipt spans several products), so totals come from the day rollups
+          d.rollups.salesSums({ ...base, dim: 'day', field: null }),
+        ]);
+        return { rows, totals };
+      };
+      const current = await period(query.from, query.to);
+      const previous =
+        query.compare === 'previous-year' ? await period(previousYear(query.from), previousYear(query.to)) : undefined;
+      return buildSalesReport({
+        from: query.from,
+        to: query.to,
+        groupBy: query.groupBy,
+        scope: scopeName,
+        rows: current.rows,
+        totals: current.totals,
+        limit: query.limit,
+        previous,
+      });
+    },
+  );
+}
