@@ -42,7 +42,7 @@ const fakeEngine: CombineEnginePort<unknown> = {
       const line = lines[i] as string;
       if (line.includes('DROP')) {
         const d: DroppedRow = { reason: 'date-mismatch', file: src.name, line: i + 1, raw: line };
-        await req.onDropped(d);
+        req.onDropped(d);
       } else yield { line: i + 1, legacy: line } as ParsedRow;
     }
   },

@@ -111,7 +111,7 @@ export function createCombinePartitionHandler<R>(deps: CombinePartitionDeps<R>):
       name: f.name,
       open: () => {
         const guard = new PoisonGuard(f.name, f.type, (err) => (poison ??= err));
-        return pipeline(deps.rawFiles.download(f.gridfsId), guard, () => undefined);
+        return paced(pipeline(deps.rawFiles.download(f.gridfsId), guard, () => undefined), () => sink.backlog());
       },
     }));
 
@@ -123,9 +123,9 @@ export function createCombinePartitionHandler<R>(deps: CombinePartitionDeps<R>):
         reference: deps.reference(),
         tmpDir: deps.tmpDir,
         signal: ctx.signal,
-        onDropped: async (row) => {
+        onDropped: (row) => {
           summary.add(row);
-          await sink.add(row);
+          sink.add(row);
         },
       });
       artifact = await deps.artifacts.write({ partitionId: pid, generation, requestId: message.id }, rows);
@@ -216,6 +216,14 @@ async function chosenFiles<R>(deps: CombinePartitionDeps<R>, key: PartitionKey):
       picked.map((f) => f.type),
     );
   return sortByType(picked);
+}
+
+/** The raw bytes, waiting before each chunk until the dropped-rows writes have caught up. */
+async function* paced(source: AsyncIterable<Buffer>, wait: () => Promise<void>): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    await wait();
+    yield chunk;
+  }
 }
 
 function sortByType(files: FileRecordDoc[]): FileRecordDoc[] {

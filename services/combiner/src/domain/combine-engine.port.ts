@@ -1,11 +1,10 @@
-import type { Readable } from 'node:stream';
 import type { DroppedRow, FileType, ParsedRow, PartitionKey } from '@posflow/contracts';
 
 /** One raw file of the partition, opened only when the engine asks for it. */
 export interface RawSource {
   type: FileType;
   name: string;
-  open(): Readable;
+  open(): AsyncIterable<Buffer>;
 }
 
 export interface CombineRequest<R> {
@@ -14,8 +13,8 @@ export interface CombineRequest<R> {
   reference: R;
   /** Folder for spill files; the engine removes its own. */
   tmpDir: string;
-  /** Called for every row or file the engine drops; awaited (backpressure on the drop sink). */
-  onDropped(row: DroppedRow): Promise<void>;
+  /** Called for every row or file the engine drops (synchronously; backpressure is on the sources). */
+  onDropped(row: DroppedRow): void;
   signal?: AbortSignal;
 }
 
