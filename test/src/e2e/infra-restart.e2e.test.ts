@@ -1,0 +1,119 @@
+import { execFileSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+// @ts-expect-error -- plain ESM script without types
+import { ensureInfra, portOpen } from '../../../scripts/stack.mjs';
+import { waitUntil } from '../support/processes.js';
+import { createWorld, partitionStatuses, type World } from './synthetic-world.js';
+
+const ensure = ensureInfra as () => Promise<unknown>;
+const isOpen = portOpen as (port: number) => Promise<boolean>;
+
+function ferretPids(): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', 'ferretdb --handler'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function midBackfill(w: World): Promise<void> {
+  await waitUntil(
+    'backfill under way',
+    async () => {
+      const s = await partitionStatuses(w);
+      return (
+        (s.fetched ?? 0) + (s.combining ?? 0) + (s.combined ?? 0) + (s.importing ?? 0) + (s.loaded ?? 0) >= 2
+      );
+    },
+    120_000,
+    50,
+  );
+}
+
+/**
+ * The broker and the database go away during a backfill and come back:
+ * publishers and consumers reconnect by themselves, work pauses and resumes,
+ * nothing is lost or duplicated.
+ */
+describe('infrastructure restarts during a backfill', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await createWorld({ branches: 3, orders: 0.7, seed: 11 });
+  });
+  afterAll(async () => {
+    await ensure(); // whatever happened, leave the infrastructure up
+    await w?.close();
+  });
+
+  test('RabbitMQ stopped and started: services reconnect and finish the job', async () => {
+    w.sim.setFaults([{ kind: 'latency', ms: 100, match: { target: 'any' } }]);
+    const jobId = await w.backfill();
+    await midBackfill(w);
+    execFileSync('rabbitmqctl', ['stop_app'], { stdio: 'ignore' });
+    await sleep(3_000);
+    execFileSync('rabbitmqctl', ['start_app'], { stdio: 'ignore' });
+    await waitUntil('broker back', () => isOpen(5672), 60_000);
+    w.sim.setFaults([]);
+    const done = await w.waitDone(jobId);
+    expect(done.failures ?? []).toEqual([]);
+    await w.expectExactRows();
+    // every service process survived the outage
+    for (const s of w.p.all()) expect(s.running, `${s.name} still running`).toBe(true);
+  });
+
+  test('the database stopped and started: work pauses and resumes, nothing lost', async () => {
+    // new partitions: the next four days
+    const from = '2026-01-09';
+    const to = '2026-01-10';
+    const { writeDataset } = await import('@posflow/synth');
+    const more = await writeDataset({
+      outDir: `${w.dir}/exports`,
+      branches: w.range.branches,
+      newBranches: w.dataset.newBranches,
+      pos: w.range.pos,
+      from,
+      to,
+      seed: 12,
+      edgeCases: false,
+      scale: { orders: 0.7, loyalty: 0.01 },
+    });
+    w.sim.setFaults([{ kind: 'latency', ms: 100, match: { target: 'any' } }]);
+    const res = await w.p.api('/api/v1/fetch/range', {
+      method: 'POST',
+      body: JSON.stringify({ from, to, branches: w.range.branches, pos: w.range.pos }),
+    });
+    expect(res.status).toBe(202);
+    const { jobId } = (await res.json()) as { jobId: string };
+    await waitUntil(
+      'second backfill under way',
+      async () => {
+        const db = (await w.p.mongo()).db();
+        return (
+          (await db
+            .collection('partitions')
+            .countDocuments({
+              date: { $gte: from },
+              status: { $in: ['fetched', 'combining', 'combined', 'importing', 'loaded'] },
+            })) >= 1
+        );
+      },
+      120_000,
+      50,
+    );
+    const pids = ferretPids();
+    expect(pids.length).toBeGreaterThan(0);
+    for (const pid of pids) process.kill(pid, 'SIGTERM');
+    await waitUntil('database down', async () => !(await isOpen(27017)), 30_000);
+    await sleep(3_000);
+    await ensure();
+    w.sim.setFaults([]);
+    const done = await w.waitDone(jobId);
+    expect(done.failures ?? []).toEqual([]);
+    expect(done.counts.loaded ?? 0).toBe(more.partitions.filter((x) => !x.closed).length);
+    for (const s of w.p.all()) expect(s.running, `${s.name} still running`).toBe(true);
+  });
+});
