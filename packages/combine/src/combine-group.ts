@@ -1,0 +1,161 @@
+import type { DropReason, DroppedRow, FileType, ParsedRow } from '@posflow/contracts';
+import { parseCsvLine } from './csv-line.parser.js';
+import { buildGroupLookups, type LookupFileType } from './group-lookups.builder.js';
+import { buildRow, rowContext, rowProblem, type RowContext } from './legacy-row.builder.js';
+import { readLineBatches, type ByteSource } from './line.reader.js';
+import type { ReferenceData } from './reference-data.js';
+import { ReverseLineBuffer } from './reverse-line.buffer.js';
+
+/** One file of a group: its name (for reports) and its bytes, opened lazily so unused files cost nothing. */
+export interface GroupFile {
+  name: string;
+  open: () => ByteSource;
+}
+
+export interface GroupInput {
+  key: { branch: string; pos: number; date: string };
+  /** At most one file per type (see `chooseExportFile` for re-sent duplicates). */
+  files: Partial<Record<FileType, GroupFile>>;
+}
+
+export interface CombineOptions {
+  reference: ReferenceData;
+  /** Characters of kept rd5000 lines held in memory before spilling to a temp file (default 16 Mi). */
+  spillThresholdChars?: number;
+  tmpDir?: string;
+  /** Called for every dropped row, in rd5000 line order, as it is found (stream them out for huge files). */
+  onDrop?: (row: DroppedRow) => void;
+  /** How many dropped rows the report keeps (all are counted and passed to `onDrop`); default 10,000. */
+  maxDroppedKept?: number;
+  /** Rows per batch handed out by `batches()` (default 1,024). */
+  batchSize?: number;
+}
+
+export interface CombineReport {
+  /** Output rows (rd5000 data lines that were not dropped). */
+  rows: number;
+  /** rd5000 lines read, the header line excluded: always `rows + droppedRows` (file-level entries aside). */
+  dataLines: number;
+  /** Every dropped row or file-level problem, up to `maxDroppedKept`, in line order. */
+  dropped: DroppedRow[];
+  droppedCount: number;
+  droppedByReason: Partial<Record<DropReason, number>>;
+  /** Lookup files the group did not have (their lookups were empty). */
+  missingFiles: FileType[];
+  /** Bytes written to the temp file (0: the group fitted in memory). */
+  spilledBytes: number;
+  /** True once `batches()`/`rows()` ran to the end. */
+  complete: boolean;
+}
+
+export interface CombineRun {
+  /** Filled in while the rows are read; complete when iteration ends. */
+  readonly report: CombineReport;
+  /** Output rows in legacy order (last rd5000 line first), in batches. Iterate once. */
+  batches(): AsyncGenerator<ParsedRow[]>;
+  /** The same rows one at a time. */
+  rows(): AsyncGenerator<ParsedRow>;
+}
+
+const LOOKUP_TYPES: readonly LookupFileType[] = ['rd5500', 'rd1800', 'discount', 'rd5800', 'rd5900', 'blpr'];
+
+/**
+ * Combines one (branch, pos, date) group into legacy rows
+ * (spec/legacy-combine.md). Pure apart from the optional temp-file spill:
+ * the caller hands over the files' bytes and the reference data and gets rows
+ * and a report of every row not turned into output, with its reason.
+ */
+export function combineGroup(input: GroupInput, options: CombineOptions): CombineRun {
+  const report: CombineReport = {
+    rows: 0,
+    dataLines: 0,
+    dropped: [],
+    droppedCount: 0,
+    droppedByReason: {},
+    missingFiles: LOOKUP_TYPES.filter((t) => input.files[t] === undefined),
+    spilledBytes: 0,
+    complete: false,
+  };
+  const maxKept = options.maxDroppedKept ?? 10_000;
+  const drop = (row: DroppedRow): void => {
+    report.droppedCount++;
+    report.droppedByReason[row.reason] = (report.droppedByReason[row.reason] ?? 0) + 1;
+    if (report.dropped.length < maxKept) report.dropped.push(row);
+    options.onDrop?.(row);
+  };
+
+  async function* batches(): AsyncGenerator<ParsedRow[]> {
+    const rd5000 = input.files.rd5000;
+    if (rd5000 === undefined) {
+      drop({ reason: 'missing-rd5000', file: 'rd5000', line: 0, raw: '', detail: 'the group has no rd5000 file: no rows' });
+      report.complete = true;
+      return;
+    }
+    const sources: Partial<Record<LookupFileType, ByteSource>> = {};
+    for (const t of LOOKUP_TYPES) {
+      const file = input.files[t];
+      if (file !== undefined) sources[t] = file.open();
+    }
+    const lookups = await buildGroupLookups(sources, options.reference.newBranches.has(input.key.branch));
+    const ctx = rowContext(input.key, lookups, options.reference);
+    const buffer = new ReverseLineBuffer({ thresholdChars: options.spillThresholdChars ?? 16 * 1024 * 1024, tmpDir: options.tmpDir });
+    try {
+      await readKeptLines(rd5000, ctx, buffer, report, drop);
+      report.spilledBytes = buffer.spilledBytes;
+      yield* replay(buffer, ctx, options.batchSize ?? 1024, report);
+      report.complete = true;
+    } finally {
+      await buffer.dispose();
+    }
+  }
+
+  return {
+    report,
+    batches,
+    async *rows() {
+      for await (const batch of batches()) yield* batch;
+    },
+  };
+}
+
+/** Forward pass: drops are decided (and reported in line order) here; kept lines wait in the buffer. */
+async function readKeptLines(
+  file: GroupFile,
+  ctx: RowContext,
+  buffer: ReverseLineBuffer,
+  report: CombineReport,
+  drop: (row: DroppedRow) => void,
+): Promise<void> {
+  for await (const { firstLine, lines } of readLineBatches(file.open())) {
+    for (let k = 0; k < lines.length; k++) {
+      const line = firstLine + k;
+      const text = lines[k] as string;
+      if (line === 1 && text.startsWith('STORE_NUM,')) continue;
+      report.dataLines++;
+      const { fields, unterminated } = parseCsvLine(text);
+      const problem = rowProblem(fields, unterminated, ctx);
+      if (problem === null) buffer.push(line, text);
+      else drop({ reason: problem.reason, file: file.name, line, raw: text, detail: problem.detail });
+    }
+    if (buffer.full) await buffer.spill();
+  }
+}
+
+/** Reverse pass: kept lines last-first, built into rows (parsing again is cheaper than holding rows). */
+async function* replay(buffer: ReverseLineBuffer, ctx: RowContext, batchSize: number, report: CombineReport): AsyncGenerator<ParsedRow[]> {
+  let batch: ParsedRow[] = [];
+  for await (const { numbers, texts } of buffer.segmentsLastFirst()) {
+    for (let i = texts.length - 1; i >= 0; i--) {
+      batch.push(buildRow(parseCsvLine(texts[i] as string).fields, numbers[i] as number, ctx));
+      if (batch.length >= batchSize) {
+        report.rows += batch.length;
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+  if (batch.length > 0) {
+    report.rows += batch.length;
+    yield batch;
+  }
+}

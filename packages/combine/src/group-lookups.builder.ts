@@ -1,0 +1,86 @@
+import { parseCsvLine } from './csv-line.parser.js';
+import { readLineBatches, type ByteSource } from './line.reader.js';
+
+export interface ProductEntry {
+  name: string;
+  /** New-format branches only: the department code, null when the rd5500 row has none. */
+  departmentCode: string | null;
+}
+
+/** The six lookups a group's rd5000 rows are joined with (spec/legacy-combine.md "Lookup tables"). */
+export interface GroupLookups {
+  /** rd5500: product code → entry. */
+  products: ReadonlyMap<string, ProductEntry>;
+  /** rd1800: department code → name. */
+  departments: ReadonlyMap<string, string>;
+  /** discount: code → name. */
+  discounts: ReadonlyMap<string, string>;
+  /** rd5800: TRANSNO → PAYCODE of the transaction's first tender. */
+  payments: ReadonlyMap<string, string>;
+  /** rd5900: pay code → name. */
+  paymentMethods: ReadonlyMap<string, string>;
+  /** blpr: ORNO (unwrapped) → 11-character phone. */
+  loyalty: ReadonlyMap<string, string>;
+}
+
+export type LookupFileType = 'rd5500' | 'rd1800' | 'discount' | 'rd5800' | 'rd5900' | 'blpr';
+
+/**
+ * Builds the lookups from whichever of the six files the group has (a missing
+ * file leaves its lookups empty). Every row counts, the header row included
+ * (a harmless legacy quirk: it maps e.g. `INCODE` → `ITE_DESC`); on a
+ * repeated key the first row in file order wins, for products the whole row
+ * (name and department code together). An empty key never matches (read off
+ * the reference output: a refund's rd5000 line with no TRANSNO gets no
+ * payment although rd5800 has a tender with an empty TRANSNO), so rows with
+ * an empty key are left out.
+ */
+export async function buildGroupLookups(
+  sources: Partial<Record<LookupFileType, ByteSource>>,
+  newFormat: boolean,
+): Promise<GroupLookups> {
+  const [products, departments, discounts, payments, paymentMethods, loyalty] = await Promise.all([
+    collect(sources.rd5500, (f) => (f.length >= 2 ? [f[0] as string, productEntry(f, newFormat)] : null)),
+    collect(sources.rd1800, pair),
+    collect(sources.discount, pair),
+    collect(sources.rd5800, (f) => (f.length >= 21 ? [f[20] as string, f[11] as string] : null)),
+    collect(sources.rd5900, pair),
+    collect(sources.blpr, loyaltyEntry),
+  ]);
+  return { products, departments, discounts, payments, paymentMethods, loyalty };
+}
+
+/** `="00019910"` (the blpr's Excel text formula) → `00019910`; other values unchanged. */
+export function unwrapExcelText(value: string): string {
+  return value.length >= 3 && value.startsWith('="') && value.endsWith('"') ? value.slice(2, -1) : value;
+}
+
+function pair(f: string[]): [string, string] | null {
+  return f.length >= 2 ? [f[0] as string, f[1] as string] : null;
+}
+
+/** Department code: column 12 (`CATEG_ID`) on rows longer than 12 columns, else column 3, else none. */
+function productEntry(f: string[], newFormat: boolean): ProductEntry {
+  const name = f[1] as string;
+  if (!newFormat) return { name, departmentCode: null };
+  return { name, departmentCode: f[12] ?? f[3] ?? null };
+}
+
+/** Only rows whose phone is exactly 11 characters (a mobile number) are loyalty visits. */
+function loyaltyEntry(f: string[]): [string, string] | null {
+  const phone = f[1];
+  if (f.length <= 3 || phone === undefined || phone.length !== 11) return null;
+  return [unwrapExcelText(f[3] as string), phone];
+}
+
+async function collect<V>(source: ByteSource | undefined, entry: (fields: string[]) => [string, V] | null): Promise<Map<string, V>> {
+  const table = new Map<string, V>();
+  if (source === undefined) return table;
+  for await (const batch of readLineBatches(source)) {
+    for (const line of batch.lines) {
+      const e = entry(parseCsvLine(line).fields);
+      if (e !== null && e[0] !== '' && !table.has(e[0])) table.set(e[0], e[1]);
+    }
+  }
+  return table;
+}

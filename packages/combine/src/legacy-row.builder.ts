@@ -1,0 +1,229 @@
+import type { Daypart, DropReason, ParsedRow } from '@posflow/contracts';
+import { parseDecimal, parseMoneyE4 } from './decimal.parser.js';
+import type { GroupLookups, ProductEntry } from './group-lookups.builder.js';
+import { excelField, excelFormula, plainField, quotedField, unwrapWrittenCode } from './legacy-field.renderer.js';
+import { MODIFIER_CLEAN_NAME, cleanKey, cleanValue, type ReferenceData } from './reference-data.js';
+
+/** rd5000 columns the output takes (0-based), spec/legacy-combine.md "One output row per rd5000 data row". */
+const C = {
+  INVOICE: 2,
+  ITE_CODE: 4,
+  QUANTITY: 5,
+  UNT_PRIC: 6,
+  AMOUNT: 7,
+  DISCOUNT: 8,
+  DEP_CODE: 11,
+  DATE: 12,
+  TIME: 13,
+  DISC_CODE: 18,
+  TYPE: 21,
+  VAT_FLAG: 31,
+  VATDIV: 32,
+  VAT_AMNT: 34,
+  VAT_DISC: 35,
+  VAT_PRIC: 36,
+  TRANSNO: 37,
+} as const;
+
+/** A row too short to carry a DATE (a blank line included) can never match the group's date. */
+const MIN_FIELDS = C.DATE + 1;
+
+const TRANSACTION_TYPES: Readonly<Record<string, string>> = { D: 'Dine-In', T: 'Take-Out', C: 'Delivery' };
+
+/** Everything about the group a row needs, computed once per group. */
+export interface RowContext {
+  branch: string;
+  pos: number;
+  date: string;
+  newFormat: boolean;
+  lookups: GroupLookups;
+  reference: ReferenceData;
+  branchName: string;
+  weekday: number;
+  month: number;
+  year: number;
+}
+
+export function rowContext(
+  key: { branch: string; pos: number; date: string },
+  lookups: GroupLookups,
+  reference: ReferenceData,
+): RowContext {
+  const d = new Date(`${key.date}T00:00:00Z`);
+  return {
+    ...key,
+    newFormat: reference.newBranches.has(key.branch),
+    lookups,
+    reference,
+    branchName: cleanValue(reference.branchName, key.branch),
+    weekday: d.getUTCDay(),
+    month: d.getUTCMonth() + 1,
+    year: d.getUTCFullYear(),
+  };
+}
+
+export interface RowProblem {
+  reason: DropReason;
+  detail: string;
+}
+
+/**
+ * Why the legacy script would not have written this row, or null when it
+ * would: a DATE other than the group's (checked first, as the legacy did), an
+ * hour that is not two digits or above 24, or, for a new-format branch, a
+ * product whose rd5500 row has no department code.
+ */
+export function rowProblem(fields: readonly string[], unterminated: boolean, ctx: RowContext): RowProblem | null {
+  if (unterminated) return { reason: 'unparsable-row', detail: 'a quoted field has no closing quote' };
+  if (fields.length < MIN_FIELDS) return { reason: 'short-row', detail: `${fields.length} fields, DATE is column ${C.DATE + 1}` };
+  const date = dateOf(fields);
+  if (date !== ctx.date) return { reason: 'date-mismatch', detail: `DATE ${JSON.stringify(date)}, group ${ctx.date}` };
+  const time = excelField(field(fields, C.TIME));
+  if (time !== '' && hourOf(time) === null) return { reason: 'bad-hour', detail: `TIME ${JSON.stringify(time)}` };
+  if (ctx.newFormat) {
+    const product = productOf(fields, ctx);
+    if (product !== undefined && product.departmentCode === null) {
+      return { reason: 'no-department-code', detail: `product ${JSON.stringify(product.name)} has no department code in rd5500` };
+    }
+  }
+  return null;
+}
+
+/** The output row of an rd5000 line that `rowProblem` accepted. */
+export function buildRow(fields: readonly string[], line: number, ctx: RowContext): ParsedRow {
+  const { lookups, reference } = ctx;
+  const f = (i: number) => field(fields, i);
+  const itemCode = excelField(f(C.ITE_CODE));
+  const time = excelField(f(C.TIME));
+  const discountCode = excelField(f(C.DISC_CODE));
+  const typeCode = excelField(f(C.TYPE));
+  const transNo = plainField(f(C.TRANSNO));
+  // Products are looked up by the code as written: a wrapped code never matches (legacy quirk).
+  const product = lookups.products.get(itemCode);
+  const newDept = ctx.newFormat && product !== undefined ? product.departmentCode : null;
+  const depCode = newDept !== null ? quotedField(newDept) : excelFormula(f(C.DEP_CODE));
+  const hour = time === '' ? null : hourOf(time);
+  const departmentName = lookups.departments.get(unwrapWrittenCode(depCode)) ?? '';
+  const discountName = lookups.discounts.get(discountCode) ?? '';
+  const transactionType = TRANSACTION_TYPES[typeCode] ?? '';
+  const daypart = daypartOf(hour, time);
+  // Payments and loyalty are both keyed by rd5000 TRANSNO; loyalty's key is really the ORNO (legacy quirk).
+  const paymentCode = lookups.payments.get(f(C.TRANSNO)) ?? '';
+  const paymentName = lookups.paymentMethods.get(paymentCode) ?? '';
+  const phone = lookups.loyalty.get(f(C.TRANSNO)) ?? '';
+  const productName = product?.name ?? '';
+  const legacy = [
+    String(ctx.pos),
+    excelField(f(C.INVOICE)),
+    itemCode,
+    excelField(f(C.QUANTITY)),
+    excelField(f(C.UNT_PRIC)),
+    excelField(f(C.AMOUNT)),
+    excelField(f(C.DISCOUNT)),
+    depCode,
+    plainField(dateOf(fields)),
+    time,
+    discountCode,
+    typeCode,
+    excelField(f(C.VAT_FLAG)),
+    excelField(f(C.VATDIV)),
+    excelField(f(C.VAT_AMNT)),
+    excelField(f(C.VAT_DISC)),
+    excelField(f(C.VAT_PRIC)),
+    transNo,
+    product === undefined ? '' : quotedField(productName),
+    departmentName === '' ? '' : quotedField(departmentName),
+    discountName === '' ? '' : quotedField(discountName),
+    transactionType === '' ? '' : quotedField(transactionType),
+    daypart,
+    plainField(paymentCode),
+    plainField(paymentName),
+    plainField(phone),
+    plainField(ctx.branch),
+  ].join(',');
+  const productClean = cleanValue(reference.productClean, productName);
+  const productKey = cleanKey(productName);
+  return {
+    line,
+    legacy,
+    branch: ctx.branch,
+    branchName: ctx.branchName,
+    pos: ctx.pos,
+    date: ctx.date,
+    time: f(C.TIME),
+    hour,
+    daypart,
+    weekday: ctx.weekday,
+    month: ctx.month,
+    year: ctx.year,
+    receiptNo: f(C.INVOICE),
+    transNo: f(C.TRANSNO),
+    itemCode: f(C.ITE_CODE),
+    productName,
+    productClean,
+    productCombined: cleanValue(reference.productCombined, productClean),
+    category: cleanValue(reference.category, productClean),
+    departmentCode: newDept ?? f(C.DEP_CODE),
+    departmentName,
+    departmentClean: cleanValue(reference.departmentClean, departmentName),
+    quantity: parseDecimal(f(C.QUANTITY)),
+    unitPriceE4: parseMoneyE4(f(C.UNT_PRIC)),
+    amountE4: parseMoneyE4(f(C.AMOUNT)),
+    discountE4: parseMoneyE4(f(C.DISCOUNT)),
+    vatFlag: f(C.VAT_FLAG),
+    vatDiv: f(C.VATDIV),
+    vatAmountE4: parseMoneyE4(f(C.VAT_AMNT)),
+    vatDiscountE4: parseMoneyE4(f(C.VAT_DISC)),
+    vatPriceE4: parseMoneyE4(f(C.VAT_PRIC)),
+    discountCode: f(C.DISC_CODE),
+    discountName,
+    typeCode: f(C.TYPE),
+    transactionType,
+    paymentCode,
+    paymentName,
+    phone,
+    isModifier:
+      productKey !== '' &&
+      (reference.productClean.get(productKey) === MODIFIER_CLEAN_NAME ||
+        reference.modifiers.has(productKey) ||
+        reference.modifiers.has(cleanKey(productClean))),
+  };
+}
+
+/**
+ * The hour of a TIME as written: its first two characters must be digits
+ * (`7:25` is not) and at most 24. Null when it is not an hour.
+ */
+export function hourOf(time: string): number | null {
+  const a = time.charCodeAt(0) - 0x30;
+  const b = time.charCodeAt(1) - 0x30;
+  if (!(a >= 0 && a <= 9 && b >= 0 && b <= 9)) return null;
+  const hour = a * 10 + b;
+  return hour <= 24 ? hour : null;
+}
+
+/** 0-5 GY, 6-10 Breakfast, 11-14 Lunch, 15-18 PM Snack, 19-22 Dinner, 23-24 GY; no TIME → No Time Record. */
+export function daypartOf(hour: number | null, time: string): Daypart {
+  if (time === '' || hour === null) return 'No Time Record';
+  if (hour <= 5) return 'GY';
+  if (hour <= 10) return 'Breakfast';
+  if (hour <= 14) return 'Lunch';
+  if (hour <= 18) return 'PM Snack';
+  if (hour <= 22) return 'Dinner';
+  return 'GY';
+}
+
+function field(fields: readonly string[], i: number): string {
+  return fields[i] ?? '';
+}
+
+/** DATE cut at its first space (`2026-02-09 00:00:00` → `2026-02-09`). */
+function dateOf(fields: readonly string[]): string {
+  const d = field(fields, C.DATE);
+  const space = d.indexOf(' ');
+  return space === -1 ? d : d.slice(0, space);
+}
+
+function productOf(fields: readonly string[], ctx: RowContext): ProductEntry | undefined {
+  return ctx.lookups.products.get(excelField(field(fields, C.ITE_CODE)));
+}

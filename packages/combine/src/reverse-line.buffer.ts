@@ -1,0 +1,120 @@
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Lines in file order; `numbers[i]` is the 1-based line number of `texts[i]`. */
+export interface LineSegment {
+  numbers: number[];
+  texts: string[];
+}
+
+export interface ReverseLineBufferOptions {
+  /** Characters held in memory before they are written to a temp file. */
+  thresholdChars: number;
+  /** Where the temp file goes (default: the OS temp folder). */
+  tmpDir?: string | undefined;
+}
+
+/**
+ * Collects lines in file order and gives them back last-first, which is the
+ * legacy output order, without holding a multi-GB rd5000 in memory: lines are
+ * kept in memory up to a threshold, then each full batch is appended to a temp
+ * file as one segment. Replay walks the in-memory tail backwards, then reads
+ * the segments back from last to first, one at a time, so memory stays at
+ * about two thresholds whatever the file size. The temp folder is removed by
+ * `dispose` (the engine calls it in a `finally`).
+ */
+export class ReverseLineBuffer {
+  private numbers: number[] = [];
+  private texts: string[] = [];
+  private chars = 0;
+  private readonly segments: { offset: number; length: number }[] = [];
+  private file: { dir: string; handle: FileHandle; size: number } | null = null;
+
+  constructor(private readonly options: ReverseLineBufferOptions) {}
+
+  push(lineNumber: number, text: string): void {
+    this.numbers.push(lineNumber);
+    this.texts.push(text);
+    this.chars += text.length + 8;
+  }
+
+  /** True once the in-memory lines passed the threshold: the caller then awaits `spill()`. */
+  get full(): boolean {
+    return this.chars >= this.options.thresholdChars;
+  }
+
+  get spilledBytes(): number {
+    return this.file?.size ?? 0;
+  }
+
+  async spill(): Promise<void> {
+    if (this.texts.length === 0) return;
+    const file = this.file ?? (this.file = await this.createFile());
+    // `<line>\t<text>` records, `\n`-separated: input lines never contain `\n`.
+    let body = '';
+    for (let i = 0; i < this.texts.length; i++) body += `${this.numbers[i]}\t${this.texts[i]}\n`;
+    const bytes = Buffer.from(body, 'utf8');
+    await file.handle.write(bytes, 0, bytes.length, file.size);
+    this.segments.push({ offset: file.size, length: bytes.length });
+    file.size += bytes.length;
+    this.numbers = [];
+    this.texts = [];
+    this.chars = 0;
+  }
+
+  /** Segments from the last pushed to the first; within a segment lines stay in file order. */
+  async *segmentsLastFirst(): AsyncGenerator<LineSegment> {
+    if (this.texts.length > 0) yield { numbers: this.numbers, texts: this.texts };
+    if (this.file === null) return;
+    for (let s = this.segments.length - 1; s >= 0; s--) {
+      const { offset, length } = this.segments[s] as { offset: number; length: number };
+      const bytes = Buffer.allocUnsafe(length);
+      await this.readFully(this.file.handle, bytes, offset);
+      yield decodeSegment(bytes.toString('utf8'));
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.numbers = [];
+    this.texts = [];
+    const file = this.file;
+    this.file = null;
+    if (file === null) return;
+    await file.handle.close().catch(() => undefined);
+    await rm(file.dir, { recursive: true, force: true });
+  }
+
+  private async createFile(): Promise<{ dir: string; handle: FileHandle; size: number }> {
+    const dir = await mkdtemp(join(this.options.tmpDir ?? tmpdir(), 'posflow-combine-'));
+    try {
+      return { dir, handle: await open(join(dir, 'rd5000.spill'), 'w+'), size: 0 };
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  private async readFully(handle: FileHandle, into: Buffer, offset: number): Promise<void> {
+    let done = 0;
+    while (done < into.length) {
+      const { bytesRead } = await handle.read(into, done, into.length - done, offset + done);
+      if (bytesRead === 0) throw new Error(`spill file ended early at byte ${offset + done}`);
+      done += bytesRead;
+    }
+  }
+}
+
+function decodeSegment(body: string): LineSegment {
+  const records = body.split('\n');
+  records.pop(); // the empty text after the last record's newline
+  const numbers = new Array<number>(records.length);
+  const texts = new Array<string>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as string;
+    const tab = r.indexOf('\t');
+    numbers[i] = Number(r.slice(0, tab));
+    texts[i] = r.slice(tab + 1);
+  }
+  return { numbers, texts };
+}
