@@ -80,7 +80,7 @@ export function generateDaySales(profile: BranchProfile, rng: Rng, opts: DaySale
 
 function pickLines(profile: BranchProfile, rng: Rng, hour: number, type: Order['type'], modifiers: boolean): OrderLine[] {
   const n = rng.weightedIndex(LINE_COUNT_WEIGHT);
-  const sellable = profile.menu.filter((p) => p.freebie !== true && p.modifier !== true);
+  const { sellable, byDept } = menuIndex(profile);
   const weights = DEPARTMENTS.map((d) => {
     if (d.code === '03') return hour >= 6 && hour <= 10 ? 30 : 1;
     if (d.code === '4') return type === 'C' ? 40 : 0;
@@ -89,7 +89,7 @@ function pickLines(profile: BranchProfile, rng: Rng, hour: number, type: Order['
   const lines: OrderLine[] = [];
   for (let i = 0; i < n; i++) {
     const dept = DEPARTMENTS[rng.weightedIndex(weights)];
-    const pool = sellable.filter((p) => p.dept === dept?.code);
+    const pool = byDept.get(dept?.code ?? '') ?? [];
     const product = pool.length > 0 ? rng.pick(pool) : rng.pick(sellable);
     const qty = rng.weightedIndex([0, 84, 11, 3, 1, 0.5, 0.5]);
     const existing = lines.findIndex((l) => l.product.code === product.code);
@@ -102,6 +102,21 @@ function pickLines(profile: BranchProfile, rng: Rng, hour: number, type: Order['
   const mods = profile.menu.filter((p) => p.modifier === true);
   if (modifiers && mods.length > 0 && rng.chance(0.3)) lines.push({ product: rng.pick(mods), qty: 1 });
   return lines;
+}
+
+const menuIndexes = new WeakMap<BranchProfile, { sellable: Product[]; byDept: Map<string, Product[]> }>();
+
+/** Sellable products grouped by department, computed once per profile (hot path of large files). */
+function menuIndex(profile: BranchProfile): { sellable: Product[]; byDept: Map<string, Product[]> } {
+  let idx = menuIndexes.get(profile);
+  if (!idx) {
+    const sellable = profile.menu.filter((p) => p.freebie !== true && p.modifier !== true);
+    const byDept = new Map<string, Product[]>();
+    for (const p of sellable) byDept.set(p.dept, [...(byDept.get(p.dept) ?? []), p]);
+    idx = { sellable, byDept };
+    menuIndexes.set(profile, idx);
+  }
+  return idx;
 }
 
 /** What the customer pays, in pesos, as the POS computes it. */

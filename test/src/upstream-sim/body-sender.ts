@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
@@ -86,7 +85,7 @@ async function streamBody(res: ServerResponse, src: BodySource, contentType: str
         if (bytesPerSecond !== undefined && bytes > 0) await sleep((piece.length / bytesPerSecond) * 1000);
         if (res.destroyed) return { status: 200, bytes, complete: false };
         bytes += piece.length;
-        if (!res.write(piece)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+        if (!res.write(piece)) await drainedOrClosed(res);
       }
     }
   }
@@ -94,4 +93,17 @@ async function streamBody(res: ServerResponse, src: BodySource, contentType: str
   // Recorded as complete once the last byte is handed over, so stats are never behind the client.
   res.end();
   return { status: 200, bytes, complete: true };
+}
+
+/** Waits for 'drain' or 'close' and removes both listeners (a race of two `once` would leak one per chunk). */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((ok) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      ok();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
