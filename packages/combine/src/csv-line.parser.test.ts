@@ -1,0 +1,50 @@
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { parseCsvLine } from './csv-line.parser.js';
+
+describe('parseCsvLine', () => {
+  test('plain lines split on every comma, empty fields kept', () => {
+    expect(parseCsvLine('a,,b,')).toEqual({ fields: ['a', '', 'b', ''], unterminated: false });
+    expect(parseCsvLine('')).toEqual({ fields: [''], unterminated: false });
+  });
+
+  test('rd5500 quoting: doubled quotes inside a quoted field', () => {
+    const { fields } = parseCsvLine('REPBS5,"EXT""E BURGER","EXT""E BURGER",16,0.000,PC');
+    expect(fields).toEqual(['REPBS5', 'EXT"E BURGER', 'EXT"E BURGER', '16', '0.000', 'PC']);
+  });
+
+  test('blpr quoting: an Excel text formula as a quoted field', () => {
+    const { fields } = parseCsvLine('TEMP,09211959169,"=""00019702""","=""00019910""",1,BMC');
+    expect(fields).toEqual(['TEMP', '09211959169', '="00019702"', '="00019910"', '1', 'BMC']);
+  });
+
+  test('a quoted field may hold commas', () => {
+    expect(parseCsvLine('"GOTO W EGG,TB",Breakfast Meals').fields).toEqual(['GOTO W EGG,TB', 'Breakfast Meals']);
+  });
+
+  test('lenient like Python csv: a quote inside an unquoted field is literal, text after a closing quote is kept', () => {
+    // conversion.csv line 358: `EXTE SUP BURGER",EXTREME SUPREME BURGER`
+    expect(parseCsvLine('EXTE SUP BURGER",EXTREME SUPREME BURGER').fields).toEqual(['EXTE SUP BURGER"', 'EXTREME SUPREME BURGER']);
+    expect(parseCsvLine('"abc"def,x').fields).toEqual(['abcdef', 'x']);
+    // conversion.csv line 350: `"EXTE BURGER""",EXTREME BURGER`
+    expect(parseCsvLine('"EXTE BURGER""",EXTREME BURGER').fields).toEqual(['EXTE BURGER"', 'EXTREME BURGER']);
+  });
+
+  test('an unclosed quote is flagged, the rest of the line is the field', () => {
+    expect(parseCsvLine('a,"b,c')).toEqual({ fields: ['a', 'b,c'], unterminated: true });
+  });
+
+  test('agrees with csv-parse on any properly quoted line', () => {
+    const field = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', ',', '"', 'Ñ', '=', '\t'), maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(field, { minLength: 1, maxLength: 12 }), fc.boolean(), (fields, quoteAll) => {
+        const line = fields.map((f) => (quoteAll || /[",]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',');
+        const ours = parseCsvLine(line);
+        expect(ours).toEqual({ fields, unterminated: false });
+        expect(parse(line, { relax_column_count: true })).toEqual(line === '' ? [] : [fields]);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
