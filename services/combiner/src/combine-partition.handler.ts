@@ -111,7 +111,10 @@ export function createCombinePartitionHandler<R>(deps: CombinePartitionDeps<R>):
       name: f.name,
       open: () => {
         const guard = new PoisonGuard(f.name, f.type, (err) => (poison ??= err));
-        return paced(pipeline(deps.rawFiles.download(f.gridfsId), guard, () => undefined), () => sink.backlog());
+        return paced(
+          pipeline(deps.rawFiles.download(f.gridfsId), guard, () => undefined),
+          () => sink.backlog(),
+        );
       },
     }));
 

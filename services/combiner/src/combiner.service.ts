@@ -11,7 +11,13 @@ import {
 import { FileStore, ensureIndexes, type Handler, type Logger, type Registry } from '@posflow/runtime';
 import { ArtifactStore } from './adapters/artifact.store.js';
 import { createCombineMetrics } from './adapters/combine.metrics.js';
-import { chooseFiles, engine, loadReference, type Reference } from './adapters/combine-engine.adapter.js';
+import {
+  chooseFiles,
+  describeReference,
+  engine,
+  loadReference,
+  type Reference,
+} from './adapters/combine-engine.adapter.js';
 import { ReferenceStore } from './adapters/reference.store.js';
 import { createCombineDeadLetterHook } from './combine-dead-letter.hook.js';
 import { createCombinePartitionHandler, type Publisher } from './combine-partition.handler.js';
@@ -55,6 +61,7 @@ export async function createCombinerService(deps: CombinerServiceDeps): Promise<
   const reference = new ReferenceStore<Reference>({
     dir: config.REFERENCE_DIR,
     load: loadReference,
+    describe: describeReference,
     reloadMs: config.REFERENCE_RELOAD_MS,
     logger,
   });

@@ -11,6 +11,8 @@ export interface ReferenceStoreOptions<R> {
   /** Re-check the folder this often even without a change event. */
   reloadMs: number;
   logger: Logger;
+  /** Fields to log about a loaded value (e.g. which tables were absent). */
+  describe?: (value: R) => Record<string, unknown>;
 }
 
 /** Quiet time after a change event before re-reading (a ConfigMap update touches several entries). */
@@ -39,7 +41,7 @@ export class ReferenceStore<R> {
     this.fingerprint = await fingerprintOf(this.opts.dir);
     this.value = await this.opts.load(this.opts.dir);
     this.opts.logger.info(
-      { dir: this.opts.dir, fingerprint: this.fingerprint.slice(0, 12) },
+      { dir: this.opts.dir, fingerprint: this.fingerprint.slice(0, 12), ...this.opts.describe?.(this.value) },
       'reference data loaded',
     );
     try {
@@ -88,7 +90,7 @@ export class ReferenceStore<R> {
       this.value = next;
       this.fingerprint = fp;
       this.opts.logger.info(
-        { dir: this.opts.dir, fingerprint: fp.slice(0, 12), forced: force },
+        { dir: this.opts.dir, fingerprint: fp.slice(0, 12), forced: force, ...this.opts.describe?.(next) },
         'reference data reloaded',
       );
     } catch (err) {
