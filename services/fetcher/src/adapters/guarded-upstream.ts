@@ -83,7 +83,12 @@ export class GuardedUpstream implements UpstreamPort {
       this.metrics.downloadSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
       return { value, dataRows: inspector.dataRows, bytes: inspector.bytes };
     } catch (err) {
-      if (res.timedOut() && !(err instanceof UpstreamError)) throw new UpstreamError('download', 'timeout', 'download budget exceeded', { cause: err });
+      if (err instanceof UpstreamError || signal.aborted) throw err;
+      if (res.timedOut()) throw new UpstreamError('download', 'timeout', 'download budget exceeded', { cause: err });
+      // A clean close (FIN, not RST) before Content-Length bytes: the server cut the body short.
+      if ((err as { code?: unknown }).code === 'UND_ERR_SOCKET' && res.contentLength !== undefined && inspector.bytes < res.contentLength) {
+        throw new UpstreamError('download', 'truncated', `connection closed after ${inspector.bytes} of ${res.contentLength} bytes`, { cause: err });
+      }
       throw toUpstreamError('download', err, signal);
     } finally {
       if (!res.body.destroyed) res.body.destroy();
