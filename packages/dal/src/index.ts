@@ -7,3 +7,4 @@ export * from './partition-views.repository.js';
 export * from './job-views.repository.js';
 export * from './filerecord-views.repository.js';
 export * from './dropped-rows.repository.js';
+export * from './group-sums.js';

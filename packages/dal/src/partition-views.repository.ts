@@ -6,6 +6,7 @@ import {
   type PartitionKey,
   type PartitionStatus,
 } from '@posflow/contracts';
+import { groupSums } from './group-sums.js';
 
 export interface PartitionRange {
   from: string;
@@ -108,13 +109,8 @@ export class PartitionViewsRepository {
 
   /** Rows loaded and dropped over a job's partitions. */
   async jobRows(jobId: string): Promise<{ rowsLoaded: number; rowsDropped: number }> {
-    const [row] = await this.col
-      .aggregate<{ loaded: number; dropped: number }>([
-        { $match: { jobIds: jobId } },
-        { $group: { _id: null, loaded: { $sum: '$rowsLoaded' }, dropped: { $sum: '$rowsDropped' } } },
-      ])
-      .toArray();
-    return { rowsLoaded: row?.loaded ?? 0, rowsDropped: row?.dropped ?? 0 };
+    const sums = await groupSums(this.col as never, { jobIds: jobId }, null, ['rowsLoaded', 'rowsDropped']);
+    return sums.get('') ?? { rowsLoaded: 0, rowsDropped: 0 };
   }
 
   failedForJob(jobId: string, limit = 200): Promise<PartitionSummary[]> {
@@ -152,10 +148,11 @@ export class PartitionViewsRepository {
       },
       { upsert: true },
     );
+    // (no projection on findOneAndUpdate: FerretDB 1.x does not implement it)
     return this.col.findOneAndUpdate(
       { _id: id, status: { $ne: 'loaded' } },
       { $set: { knownEmpty: true, updatedAt: now } },
-      { returnDocument: 'after', projection: SUMMARY },
+      { returnDocument: 'after' },
     );
   }
 }

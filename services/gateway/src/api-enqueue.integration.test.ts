@@ -81,7 +81,7 @@ describe('validation', () => {
   });
   test.each([
     [{ branches_missing: { BMC: { '1': ['2026-13-01'] } } }, /branches_missing\.BMC\.1\.0/],
-    [{ branches_missing: { BMC: { one: ['2026-01-01'] } } }, /pos key/],
+    [{ branches_missing: { BMC: { one: ['2026-01-01'] } } }, /branches_missing\.BMC\.one/],
     [{ branches_missing: { BMC: ['2026-01-01'] } }, /branches_missing\.BMC/],
     [{ branches_missing: {} }, /lists no dates/],
     [{}, /branches_missing/],
@@ -164,7 +164,9 @@ describe('enqueue semantics', () => {
     const base = { type: 'rd5000' as const, upstreamPath: 'x', sendTime: '20-00', size: 1, dataRows: 1, sha256: 'a', gridfsId: '0'.repeat(24), source: 'upstream' as const, fetchedAt: new Date() };
     await files.insertIfNew({ ...base, _id: 'r1', branch: 'BETA', pos: 1, date: '2026-01-20', name: 'a.csv', status: 'chosen' });
     await files.insertIfNew({ ...base, _id: 'r2', branch: 'BETA', pos: 1, date: '2026-01-21', name: 'b.csv', status: 'superseded' });
+    // a partition that failed at combine a while ago: a recombine may take it
     await h.deps.partitions.register([{ branch: 'BETA', pos: 1, date: '2026-01-20' }], undefined);
+    await h.deps.partitions.col.updateOne({ _id: 'BETA_1_2026-01-20' }, { $set: { status: 'failed', updatedAt: new Date(0) } });
     const r = await h.json('operator', 'POST', '/api/v1/recombine', { from: '2026-01-20', to: '2026-01-21', branches: ['BETA'] });
     expect(r.status).toBe(202);
     expect(r.body).toMatchObject({ partitions: 1 });

@@ -69,6 +69,8 @@ export function createApp(d: GatewayDeps): { app: Express; table: RouteTable } {
       },
     }),
   );
+  // The ops endpoints live on the ops port only; here they are plain 404s, not dashboard routes.
+  app.get(['/metrics', '/healthz', '/readyz'], (req, _res, next) => next(new ApiError(404, 'not_found', `${req.path} is served on the ops port only`)));
   // SPA fallback: any other GET is a dashboard route.
   app.get('/{*path}', (_req, res, next) => {
     res.locals.route = 'dashboard';

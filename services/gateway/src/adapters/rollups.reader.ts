@@ -1,5 +1,6 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import { Collections, type RollupDoc, type RollupScope } from '@posflow/contracts';
+import { groupSums } from '@posflow/dal';
 import type { GroupSums } from '../domain/sales-report.js';
 
 export const rollupReadIndexes: IndexDescription[] = [
@@ -10,8 +11,9 @@ export const rollupReadIndexes: IndexDescription[] = [
 const PG_CHUNK = 2_000;
 
 /**
- * Sales sums from the rollups: `$match` + `$group`/`$sum` only (FerretDB
- * 1.x-safe), restricted to the current generations of the range.
+ * Sales sums from the rollups: `$match` + `$group`/`$sum` only, one `$sum`
+ * per pipeline (see groupSums: FerretDB 1.24), restricted to the current
+ * generations of the range.
  */
 export class RollupsReader {
   readonly col: Collection<RollupDoc>;
@@ -39,21 +41,8 @@ export class RollupsReader {
         pg: { $in: args.pgs.slice(i, i + PG_CHUNK) },
       };
       if (args.branches) match.branch = { $in: [...args.branches] };
-      const rows = await this.col
-        .aggregate<{ _id: unknown; salesE4: number; quantity: number; receipts: number }>([
-          { $match: match },
-          {
-            $group: {
-              _id: args.field ? `$${args.field}` : null,
-              salesE4: { $sum: '$salesE4' },
-              quantity: { $sum: '$quantity' },
-              receipts: { $sum: '$receipts' },
-            },
-          },
-        ])
-        .toArray();
-      for (const r of rows) {
-        const key = r._id === null || r._id === undefined ? '' : String(r._id);
+      const chunk = await groupSums(this.col as never, match, args.field, ['salesE4', 'quantity', 'receipts'] as const);
+      for (const [key, r] of chunk) {
         const s = sums.get(key) ?? { key, salesE4: 0, quantity: 0, receipts: 0 };
         s.salesE4 += r.salesE4;
         s.quantity += r.quantity;
