@@ -81,7 +81,7 @@ export class ArtifactStore {
       { sort: { 'metadata.generation': -1 } },
     );
     if (!doc) return null;
-    const m = (doc.metadata ?? {}) as Record<string, unknown>;
+    const m = (doc.metadata ?? {});
     return {
       id: String(doc._id instanceof ObjectId ? doc._id.toHexString() : doc._id),
       generation: Number(m.generation),
