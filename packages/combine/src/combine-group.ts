@@ -1,7 +1,7 @@
 import type { DropReason, DroppedRow, FileType, ParsedRow } from '@posflow/contracts';
 import { parseCsvLine } from './csv-line.parser.js';
-import { buildGroupLookups, type LookupFileType } from './group-lookups.builder.js';
-import { buildRow, rowContext, rowProblem, type RowContext } from './legacy-row.builder.js';
+import { buildGroupLookups, buildLoyaltyLookup, type LookupFileType } from './group-lookups.builder.js';
+import { FORWARD_FIELDS, buildRow, loyaltyKeyOf, rowContext, rowProblem, type RowContext } from './legacy-row.builder.js';
 import { readLineBatches, type ByteSource } from './line.reader.js';
 import type { ReferenceData } from './reference-data.js';
 import { ReverseLineBuffer } from './reverse-line.buffer.js';
@@ -20,7 +20,7 @@ export interface GroupInput {
 
 export interface CombineOptions {
   reference: ReferenceData;
-  /** Characters of kept rd5000 lines held in memory before spilling to a temp file (default 16 Mi). */
+  /** Characters of kept rd5000 lines held in memory before spilling to a temp file (default 4 Mi). */
   spillThresholdChars?: number;
   tmpDir?: string;
   /** Called for every dropped row, in rd5000 line order, as it is found (stream them out for huge files). */
@@ -57,6 +57,12 @@ export interface CombineRun {
   rows(): AsyncGenerator<ParsedRow>;
 }
 
+/** Small enough that a 1 GB rd5000 stays well under 200 MB RSS, large enough that a normal day (~300 KB) never spills. */
+const DEFAULT_SPILL_THRESHOLD = 4 * 1024 * 1024;
+
+/** Beyond this many distinct TRANSNOs (a multi-GB rd5000) the key set would cost more memory than the whole loyalty map. */
+const MAX_LOYALTY_KEYS = 100_000;
+
 const LOOKUP_TYPES: readonly LookupFileType[] = ['rd5500', 'rd1800', 'discount', 'rd5800', 'rd5900', 'blpr'];
 
 /**
@@ -91,16 +97,18 @@ export function combineGroup(input: GroupInput, options: CombineOptions): Combin
       report.complete = true;
       return;
     }
+    // blpr waits for the forward pass: by then we know which of its keys the rows will look up.
     const sources: Partial<Record<LookupFileType, ByteSource>> = {};
     for (const t of LOOKUP_TYPES) {
       const file = input.files[t];
-      if (file !== undefined) sources[t] = file.open();
+      if (file !== undefined && t !== 'blpr') sources[t] = file.open();
     }
     const lookups = await buildGroupLookups(sources, options.reference.newBranches.has(input.key.branch));
     const ctx = rowContext(input.key, lookups, options.reference);
-    const buffer = new ReverseLineBuffer({ thresholdChars: options.spillThresholdChars ?? 16 * 1024 * 1024, tmpDir: options.tmpDir });
+    const buffer = new ReverseLineBuffer({ thresholdChars: options.spillThresholdChars ?? DEFAULT_SPILL_THRESHOLD, tmpDir: options.tmpDir });
     try {
-      await readKeptLines(rd5000, ctx, buffer, report, drop);
+      const loyaltyKeys = await readKeptLines(rd5000, ctx, buffer, report, drop);
+      ctx.lookups = { ...lookups, loyalty: await buildLoyaltyLookup(input.files.blpr?.open(), loyaltyKeys) };
       report.spilledBytes = buffer.spilledBytes;
       yield* replay(buffer, ctx, options.batchSize ?? 1024, report);
       report.complete = true;
@@ -118,27 +126,39 @@ export function combineGroup(input: GroupInput, options: CombineOptions): Combin
   };
 }
 
-/** Forward pass: drops are decided (and reported in line order) here; kept lines wait in the buffer. */
+/**
+ * Forward pass: drops are decided (and reported in line order) here; kept
+ * lines wait in the buffer. Returns the loyalty keys the kept rows will look
+ * up, or undefined when there are too many to be worth filtering on.
+ */
 async function readKeptLines(
   file: GroupFile,
   ctx: RowContext,
   buffer: ReverseLineBuffer,
   report: CombineReport,
   drop: (row: DroppedRow) => void,
-): Promise<void> {
+): Promise<Set<string> | undefined> {
+  let keys: Set<string> | undefined = new Set();
   for await (const { firstLine, lines } of readLineBatches(file.open())) {
     for (let k = 0; k < lines.length; k++) {
       const line = firstLine + k;
       const text = lines[k] as string;
       if (line === 1 && text.startsWith('STORE_NUM,')) continue;
       report.dataLines++;
-      const { fields, unterminated } = parseCsvLine(text);
+      // A line with a quote is read whole to catch an unclosed one.
+      const { fields, unterminated } = parseCsvLine(text, text.includes('"') ? Number.POSITIVE_INFINITY : FORWARD_FIELDS);
       const problem = rowProblem(fields, unterminated, ctx);
-      if (problem === null) buffer.push(line, text);
-      else drop({ reason: problem.reason, file: file.name, line, raw: text, detail: problem.detail });
+      if (problem !== null) {
+        drop({ reason: problem.reason, file: file.name, line, raw: text, detail: problem.detail });
+        continue;
+      }
+      buffer.push(line, text);
+      keys?.add(loyaltyKeyOf(fields));
     }
+    if (keys !== undefined && keys.size > MAX_LOYALTY_KEYS) keys = undefined;
     if (buffer.full) await buffer.spill();
   }
+  return keys;
 }
 
 /** Reverse pass: kept lines last-first, built into rows (parsing again is cheaper than holding rows). */

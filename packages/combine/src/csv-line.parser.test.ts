@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseCsvLine } from './csv-line.parser.js';
+import { csvFieldAt, parseCsvLine } from './csv-line.parser.js';
 
 describe('parseCsvLine', () => {
   test('plain lines split on every comma, empty fields kept', () => {
@@ -46,5 +46,22 @@ describe('parseCsvLine', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  test('maxFields stops after the first fields, quoted or not', () => {
+    expect(parseCsvLine('a,b,c,d', 2).fields).toEqual(['a', 'b']);
+    expect(parseCsvLine('TEMP,09211959169,"=""00019702""","=""00019910""",1,BMC', 4).fields).toEqual(['TEMP', '09211959169', '="00019702"', '="00019910"']);
+    expect(parseCsvLine('a', 4).fields).toEqual(['a']);
+  });
+
+  test('csvFieldAt reads one field exactly as parseCsvLine would, on any line', () => {
+    const line = fc.string({ unit: fc.constantFrom('a', '0', ',', '"', '=', ' '), maxLength: 30 });
+    fc.assert(
+      fc.property(line, fc.nat(6), (l, k) => {
+        expect(csvFieldAt(l, k)).toBe(parseCsvLine(l).fields[k]);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(csvFieldAt('TEMP,09211959169,"=""00019702""","=""00019910""",1,BMC', 3)).toBe('="00019910"');
   });
 });

@@ -11,61 +11,102 @@ export interface ParsedLine {
   unterminated: boolean;
 }
 
-export function parseCsvLine(line: string): ParsedLine {
-  // Nearly every line has no quote at all: split is several times faster than the scanner.
-  if (!line.includes('"')) return { fields: line.split(','), unterminated: false };
-  return scanQuoted(line);
+/**
+ * The line's fields; with `maxFields`, only the first ones (the lookups need
+ * a few columns of long lines: parsing the rest is most of the cost).
+ * `unterminated` then only speaks for the fields read.
+ */
+export function parseCsvLine(line: string, maxFields = Number.POSITIVE_INFINITY): ParsedLine {
+  // Nearly every line has no quote at all: the native split is several times faster than the scanner.
+  if (!line.includes('"')) {
+    return { fields: maxFields === Number.POSITIVE_INFINITY ? line.split(',') : line.split(',', maxFields), unterminated: false };
+  }
+  return scanQuoted(line, maxFields);
 }
 
-function scanQuoted(line: string): ParsedLine {
+function scanQuoted(line: string, maxFields: number): ParsedLine {
   const fields: string[] = [];
-  const n = line.length;
   let i = 0;
-  for (;;) {
-    if (line.charCodeAt(i) !== QUOTE) {
-      const comma = line.indexOf(',', i);
-      if (comma === -1) {
-        fields.push(line.slice(i));
-        return { fields, unterminated: false };
+  while (fields.length < maxFields) {
+    let value: string;
+    if (line.charCodeAt(i) === QUOTE) {
+      // Quoted field: `""` is one quote; the field closes at a lone quote.
+      let q = i;
+      let escaped = false;
+      for (;;) {
+        q = line.indexOf('"', q + 1);
+        if (q === -1) {
+          const rest = line.slice(i + 1);
+          fields.push(escaped ? rest.replaceAll('""', '"') : rest);
+          return { fields, unterminated: true };
+        }
+        if (line.charCodeAt(q + 1) !== QUOTE) break;
+        escaped = true;
+        q++;
       }
-      fields.push(line.slice(i, comma));
-      i = comma + 1;
-      continue;
-    }
-    // Quoted field: `""` is one quote; the field closes at a lone quote.
-    let value = '';
-    let start = i + 1;
-    let closed = false;
-    for (;;) {
-      const q = line.indexOf('"', start);
-      if (q === -1) {
-        value += line.slice(start);
-        i = n;
-        break;
-      }
-      value += line.slice(start, q);
-      if (line.charCodeAt(q + 1) === QUOTE) {
-        value += '"';
-        start = q + 2;
-        continue;
-      }
+      value = line.slice(i + 1, q);
+      if (escaped) value = value.replaceAll('""', '"');
       i = q + 1;
-      closed = true;
-      break;
+      if (i < line.length && line.charCodeAt(i) !== COMMA) {
+        // Lenient: `"abc"def,` reads as `abcdef` (Python csv does the same).
+        const comma = line.indexOf(',', i);
+        const end = comma === -1 ? line.length : comma;
+        value += line.slice(i, end);
+        i = end;
+      }
+    } else {
+      const comma = line.indexOf(',', i);
+      const end = comma === -1 ? line.length : comma;
+      value = line.slice(i, end);
+      i = end;
     }
-    if (!closed) {
-      fields.push(value);
-      return { fields, unterminated: true };
+    fields.push(value);
+    if (i >= line.length) break;
+    i++; // the comma
+  }
+  return { fields, unterminated: false };
+}
+
+
+/**
+ * Just field `index` of the line (same rules as `parseCsvLine`), or undefined
+ * when the line has fewer fields: the other fields are skipped, not built.
+ * For filtering a long file on one column before parsing the lines that matter.
+ */
+export function csvFieldAt(line: string, index: number): string | undefined {
+  let i = 0;
+  for (let n = 0; ; n++) {
+    const quoted = line.charCodeAt(i) === QUOTE;
+    let close = -1;
+    let end: number;
+    if (quoted) {
+      close = closingQuote(line, i);
+      if (close === -1) return n === index ? parseCsvLine(line.slice(i)).fields[0] : undefined;
+      const comma = line.indexOf(',', close + 1);
+      end = comma === -1 ? line.length : comma;
+    } else {
+      const comma = line.indexOf(',', i);
+      end = comma === -1 ? line.length : comma;
     }
-    // Lenient: `"abc"def,` reads as `abcdef` (Python csv does the same).
-    const comma = line.indexOf(',', i);
-    if (comma === -1) {
-      fields.push(value + line.slice(i));
-      return { fields, unterminated: false };
+    if (n === index) {
+      if (!quoted) return line.slice(i, end);
+      const inner = line.slice(i + 1, close);
+      return (inner.includes('"') ? inner.replaceAll('""', '"') : inner) + line.slice(close + 1, end);
     }
-    fields.push(value + line.slice(i, comma));
-    i = comma + 1;
+    if (end >= line.length) return undefined;
+    i = end + 1;
+  }
+}
+
+/** The index of the quote closing the quoted field that opens at `open`, -1 when it never closes. */
+function closingQuote(line: string, open: number): number {
+  let q = open;
+  for (;;) {
+    q = line.indexOf('"', q + 1);
+    if (q === -1 || line.charCodeAt(q + 1) !== QUOTE) return q;
+    q++;
   }
 }
 
 const QUOTE = 0x22;
+const COMMA = 0x2c;

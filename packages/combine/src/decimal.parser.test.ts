@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseDecimal, parseMoneyE4 } from './decimal.parser.js';
 
@@ -27,6 +28,22 @@ describe('parseMoneyE4', () => {
 
   test('no float drift: 0.1 + 0.2 style values stay exact', () => {
     expect((parseMoneyE4('0.1') ?? 0) + (parseMoneyE4('0.2') ?? 0)).toBe(parseMoneyE4('0.3'));
+  });
+
+  test('equals exact decimal rounding (BigInt oracle) on any plain decimal', () => {
+    const oracle = (sign: string, whole: string, frac: string): number => {
+      const scaled = BigInt((whole || '0') + frac.slice(0, 4).padEnd(4, '0')) + ((frac.charCodeAt(4) || 0) >= 0x35 ? 1n : 0n);
+      return Number(sign === '-' ? -scaled : scaled) || 0;
+    };
+    const digits = (max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: max });
+    fc.assert(
+      fc.property(fc.constantFrom('', '-', '+'), digits(9), digits(12), (sign, whole, frac) => {
+        fc.pre(whole !== '' || frac !== '');
+        expect(parseMoneyE4(`${sign}${whole}.${frac}`)).toBe(oracle(sign, whole, frac));
+        if (whole !== '') expect(parseMoneyE4(`${sign}${whole}`)).toBe(oracle(sign, whole, ''));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   test.each(['', ' ', '-', '.', '1e3', '1,000.00', 'abc', '1.2.3', '99999999999999999999'])('%j → null', (text) =>

@@ -28,6 +28,14 @@ const C = {
 /** A row too short to carry a DATE (a blank line included) can never match the group's date. */
 const MIN_FIELDS = C.DATE + 1;
 
+/** The columns the forward pass needs (`rowProblem` up to TIME, then TRANSNO): it parses only these. */
+export const FORWARD_FIELDS = C.TRANSNO + 1;
+
+/** The key a row looks its phone up with (blpr is keyed by ORNO, looked up with TRANSNO: legacy quirk). */
+export function loyaltyKeyOf(fields: readonly string[]): string {
+  return field(fields, C.TRANSNO);
+}
+
 const TRANSACTION_TYPES: Readonly<Record<string, string>> = { D: 'Dine-In', T: 'Take-Out', C: 'Delivery' };
 
 /** Everything about the group a row needs, computed once per group. */
@@ -42,6 +50,17 @@ export interface RowContext {
   weekday: number;
   month: number;
   year: number;
+  /** Per product name: its clean-up table values (a day repeats a few hundred products thousands of times). */
+  productInfo: Map<string, ProductInfo>;
+  /** Per department name: its clean name. */
+  departmentClean: Map<string, string>;
+}
+
+interface ProductInfo {
+  productClean: string;
+  productCombined: string;
+  category: string;
+  isModifier: boolean;
 }
 
 export function rowContext(
@@ -59,6 +78,8 @@ export function rowContext(
     weekday: d.getUTCDay(),
     month: d.getUTCMonth() + 1,
     year: d.getUTCFullYear(),
+    productInfo: new Map(),
+    departmentClean: new Map(),
   };
 }
 
@@ -91,7 +112,7 @@ export function rowProblem(fields: readonly string[], unterminated: boolean, ctx
 
 /** The output row of an rd5000 line that `rowProblem` accepted. */
 export function buildRow(fields: readonly string[], line: number, ctx: RowContext): ParsedRow {
-  const { lookups, reference } = ctx;
+  const { lookups } = ctx;
   const f = (i: number) => field(fields, i);
   const itemCode = excelField(f(C.ITE_CODE));
   const time = excelField(f(C.TIME));
@@ -110,8 +131,9 @@ export function buildRow(fields: readonly string[], line: number, ctx: RowContex
   // Payments and loyalty are both keyed by rd5000 TRANSNO; loyalty's key is really the ORNO (legacy quirk).
   const paymentCode = lookups.payments.get(f(C.TRANSNO)) ?? '';
   const paymentName = lookups.paymentMethods.get(paymentCode) ?? '';
-  const phone = lookups.loyalty.get(f(C.TRANSNO)) ?? '';
+  const phone = lookups.loyalty.get(loyaltyKeyOf(fields)) ?? '';
   const productName = product?.name ?? '';
+  // One join, not `+`: concatenation would leave a rope of ~50 pieces per row until it is written.
   const legacy = [
     String(ctx.pos),
     excelField(f(C.INVOICE)),
@@ -141,8 +163,7 @@ export function buildRow(fields: readonly string[], line: number, ctx: RowContex
     plainField(phone),
     plainField(ctx.branch),
   ].join(',');
-  const productClean = cleanValue(reference.productClean, productName);
-  const productKey = cleanKey(productName);
+  const info = productInfoOf(ctx, productName);
   return {
     line,
     legacy,
@@ -160,12 +181,12 @@ export function buildRow(fields: readonly string[], line: number, ctx: RowContex
     transNo: f(C.TRANSNO),
     itemCode: f(C.ITE_CODE),
     productName,
-    productClean,
-    productCombined: cleanValue(reference.productCombined, productClean),
-    category: cleanValue(reference.category, productClean),
+    productClean: info.productClean,
+    productCombined: info.productCombined,
+    category: info.category,
     departmentCode: newDept ?? f(C.DEP_CODE),
     departmentName,
-    departmentClean: cleanValue(reference.departmentClean, departmentName),
+    departmentClean: departmentCleanOf(ctx, departmentName),
     quantity: parseDecimal(f(C.QUANTITY)),
     unitPriceE4: parseMoneyE4(f(C.UNT_PRIC)),
     amountE4: parseMoneyE4(f(C.AMOUNT)),
@@ -182,12 +203,41 @@ export function buildRow(fields: readonly string[], line: number, ctx: RowContex
     paymentCode,
     paymentName,
     phone,
-    isModifier:
-      productKey !== '' &&
-      (reference.productClean.get(productKey) === MODIFIER_CLEAN_NAME ||
-        reference.modifiers.has(productKey) ||
-        reference.modifiers.has(cleanKey(productClean))),
+    isModifier: info.isModifier,
   };
+}
+
+/**
+ * Clean name (conversion.csv), combined product and category (keyed by the
+ * clean name), and whether the product is a modifier: conversion.csv maps it
+ * to `NA`, or modifiers.txt lists its raw or clean name.
+ */
+function productInfoOf(ctx: RowContext, productName: string): ProductInfo {
+  let info = ctx.productInfo.get(productName);
+  if (info === undefined) {
+    const { reference } = ctx;
+    const key = cleanKey(productName);
+    const productClean = cleanValue(reference.productClean, productName);
+    info = {
+      productClean,
+      productCombined: cleanValue(reference.productCombined, productClean),
+      category: cleanValue(reference.category, productClean),
+      isModifier:
+        key !== '' &&
+        (reference.productClean.get(key) === MODIFIER_CLEAN_NAME || reference.modifiers.has(key) || reference.modifiers.has(cleanKey(productClean))),
+    };
+    ctx.productInfo.set(productName, info);
+  }
+  return info;
+}
+
+function departmentCleanOf(ctx: RowContext, departmentName: string): string {
+  let clean = ctx.departmentClean.get(departmentName);
+  if (clean === undefined) {
+    clean = cleanValue(ctx.reference.departmentClean, departmentName);
+    ctx.departmentClean.set(departmentName, clean);
+  }
+  return clean;
 }
 
 /**

@@ -8,6 +8,12 @@ export interface LineSegment {
   texts: string[];
 }
 
+interface Segment {
+  offset: number;
+  textBytes: number;
+  count: number;
+}
+
 export interface ReverseLineBufferOptions {
   /** Characters held in memory before they are written to a temp file. */
   thresholdChars: number;
@@ -28,7 +34,7 @@ export class ReverseLineBuffer {
   private numbers: number[] = [];
   private texts: string[] = [];
   private chars = 0;
-  private readonly segments: { offset: number; length: number }[] = [];
+  private readonly segments: Segment[] = [];
   private file: { dir: string; handle: FileHandle; size: number } | null = null;
 
   constructor(private readonly options: ReverseLineBufferOptions) {}
@@ -51,13 +57,12 @@ export class ReverseLineBuffer {
   async spill(): Promise<void> {
     if (this.texts.length === 0) return;
     const file = this.file ?? (this.file = await this.createFile());
-    // `<line>\t<text>` records, `\n`-separated: input lines never contain `\n`.
-    let body = '';
-    for (let i = 0; i < this.texts.length; i++) body += `${this.numbers[i]}\t${this.texts[i]}\n`;
-    const bytes = Buffer.from(body, 'utf8');
-    await file.handle.write(bytes, 0, bytes.length, file.size);
-    this.segments.push({ offset: file.size, length: bytes.length });
-    file.size += bytes.length;
+    // A segment is the lines joined by `\n` (input lines never contain one), then their numbers as float64s.
+    const text = Buffer.from(this.texts.join('\n'), 'utf8');
+    const numbers = Buffer.from(Float64Array.from(this.numbers).buffer);
+    await writeFully(file.handle, [text, numbers], file.size);
+    this.segments.push({ offset: file.size, textBytes: text.length, count: this.numbers.length });
+    file.size += text.length + numbers.length;
     this.numbers = [];
     this.texts = [];
     this.chars = 0;
@@ -68,10 +73,12 @@ export class ReverseLineBuffer {
     if (this.texts.length > 0) yield { numbers: this.numbers, texts: this.texts };
     if (this.file === null) return;
     for (let s = this.segments.length - 1; s >= 0; s--) {
-      const { offset, length } = this.segments[s] as { offset: number; length: number };
-      const bytes = Buffer.allocUnsafe(length);
-      await this.readFully(this.file.handle, bytes, offset);
-      yield decodeSegment(bytes.toString('utf8'));
+      const { offset, textBytes, count } = this.segments[s] as Segment;
+      const bytes = Buffer.allocUnsafe(textBytes + count * 8);
+      await readFully(this.file.handle, bytes, offset);
+      const texts = bytes.toString('utf8', 0, textBytes).split('\n');
+      const numbers = Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset + textBytes, bytes.byteOffset + bytes.length)));
+      yield { numbers, texts };
     }
   }
 
@@ -94,27 +101,23 @@ export class ReverseLineBuffer {
       throw err;
     }
   }
+}
 
-  private async readFully(handle: FileHandle, into: Buffer, offset: number): Promise<void> {
-    let done = 0;
-    while (done < into.length) {
-      const { bytesRead } = await handle.read(into, done, into.length - done, offset + done);
-      if (bytesRead === 0) throw new Error(`spill file ended early at byte ${offset + done}`);
-      done += bytesRead;
-    }
+async function writeFully(handle: FileHandle, buffers: Buffer[], offset: number): Promise<void> {
+  const total = buffers.reduce((n, b) => n + b.length, 0);
+  const { bytesWritten } = await handle.writev(buffers, offset);
+  // A short write is rare on a local file, but not ruled out: finish it.
+  if (bytesWritten < total) {
+    const rest = Buffer.concat(buffers).subarray(bytesWritten);
+    for (let done = 0; done < rest.length; ) done += (await handle.write(rest, done, rest.length - done, offset + bytesWritten + done)).bytesWritten;
   }
 }
 
-function decodeSegment(body: string): LineSegment {
-  const records = body.split('\n');
-  records.pop(); // the empty text after the last record's newline
-  const numbers = new Array<number>(records.length);
-  const texts = new Array<string>(records.length);
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i] as string;
-    const tab = r.indexOf('\t');
-    numbers[i] = Number(r.slice(0, tab));
-    texts[i] = r.slice(tab + 1);
+async function readFully(handle: FileHandle, into: Buffer, offset: number): Promise<void> {
+  let done = 0;
+  while (done < into.length) {
+    const { bytesRead } = await handle.read(into, done, into.length - done, offset + done);
+    if (bytesRead === 0) throw new Error(`spill file ended early at byte ${offset + done}`);
+    done += bytesRead;
   }
-  return { numbers, texts };
 }
