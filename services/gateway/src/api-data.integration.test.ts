@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument -- API answers are read as untyped JSON here; the assertions check their shape */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import amqplib, { type ChannelModel } from 'amqplib';

@@ -86,8 +86,11 @@ export async function watch(api: ApiClient, io: Io, jobId: string): Promise<numb
 
 export async function exportCsv(api: ApiClient, io: Io, o: Record<string, string | boolean | undefined>): Promise<number> {
   const q = new URLSearchParams();
-  for (const k of ['branch', 'pos', 'date', 'from', 'to'] as const) if (typeof o[k] === 'string') q.set(k, o[k] as string);
-  const path = o.typed ? `/export/transactions.csv?${q}` : `/export/legacy?${q}`;
+  for (const k of ['branch', 'pos', 'date', 'from', 'to'] as const) {
+    const v = o[k];
+    if (typeof v === 'string') q.set(k, v);
+  }
+  const path = o.typed ? `/export/transactions.csv?${q.toString()}` : `/export/legacy?${q.toString()}`;
   const res = await api.stream(path);
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) await io.write(chunk);
   return 0;

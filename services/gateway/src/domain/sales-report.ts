@@ -19,7 +19,13 @@ export function rollupSource(groupBy: SalesGroup): { dim: string; field: string 
       return { dim: 'day', field: 'weekday' };
     case 'branch':
       return { dim: 'day', field: 'branch' };
-    default:
+    case 'hour':
+    case 'daypart':
+    case 'department':
+    case 'product':
+    case 'category':
+    case 'payment':
+    case 'discount':
       return { dim: groupBy, field: 'key' };
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClusterView, QueuesView, RequeueBody, RequeueResult, STAGES, type Stage } from '@posflow/contracts';
+import { ClusterView, QueuesView, RequeueBody, RequeueResult, STAGES } from '@posflow/contracts';
 import type { GatewayDeps } from '../deps.js';
 import { ApiError, badRequest } from '../http/api-error.js';
 import type { RouteTable } from '../http/route-table.js';
@@ -38,7 +38,7 @@ export function registerOpsRoutes(t: RouteTable, d: GatewayDeps): void {
       const stage = z.enum(STAGES).safeParse(params.stage);
       if (!stage.success) throw badRequest(`unknown stage ${params.stage} (one of ${STAGES.join(', ')})`);
       if (scope.scoped) throw new ApiError(403, 'forbidden', 'branch-scoped keys cannot requeue (dead letters span branches)');
-      return d.queues.requeueDead(stage.data as Stage, body.max);
+      return d.queues.requeueDead(stage.data, body.max);
     },
   );
 
