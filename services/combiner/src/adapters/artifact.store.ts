@@ -81,9 +81,9 @@ export class ArtifactStore {
       { sort: { 'metadata.generation': -1 } },
     );
     if (!doc) return null;
-    const m = (doc.metadata ?? {});
+    const m = doc.metadata ?? {};
     return {
-      id: String(doc._id instanceof ObjectId ? doc._id.toHexString() : doc._id),
+      id: doc._id.toHexString(),
       generation: Number(m.generation),
       rows: Number(m.rows ?? 0),
       dropped: Number(m.dropped ?? 0),
