@@ -15,14 +15,18 @@ mkdir -p "$BIN"
 export PATH="$BIN:$PATH"
 
 # helm: `go install` builds without the release ldflags, so `helm version`
-# would say v3.x-unreleased; we set the version so helm's own checks (and
-# anyone reading logs) see the real one. Takes a few minutes on 2 cores.
+# would say v3.x-unreleased and the default Kubernetes version (what
+# kubeVersion constraints and .Capabilities see without a cluster) would be
+# 1.20; we set both as helm's Makefile does (client-go v0.31 -> Kubernetes
+# 1.31). Takes a few minutes on 2 cores.
 if helm version --short >/dev/null 2>&1; then
   say "helm present: $(helm version --short)"
 else
   say "installing helm $HELM_VERSION (go install; a few minutes)"
   GOFLAGS="${GOFLAGS:-} -buildvcs=false" go install \
-    -ldflags "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.metadata=" \
+    -ldflags "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.metadata= \
+      -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=31 \
+      -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=31" \
     "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
   helm version --short >/dev/null
   say "helm installed at $BIN/helm"
