@@ -19,9 +19,13 @@ import {
   type Reference,
 } from './adapters/combine-engine.adapter.js';
 import { ReferenceStore } from './adapters/reference.store.js';
+import { sweepStaleSpills } from './adapters/stale-spill.sweeper.js';
 import { createCombineDeadLetterHook } from './combine-dead-letter.hook.js';
 import { createCombinePartitionHandler, type Publisher } from './combine-partition.handler.js';
 import type { Env } from './env.js';
+
+/** A spill folder untouched this long belongs to no running combine (a live one is written or read continuously). */
+const STALE_SPILL_MS = 60 * 60 * 1000;
 
 export type CombinerConfig = Pick<
   Env,
@@ -53,6 +57,8 @@ export interface CombinerService {
 export async function createCombinerService(deps: CombinerServiceDeps): Promise<CombinerService> {
   const { db, config, logger } = deps;
   await mkdir(config.TMP_DIR, { recursive: true });
+  const swept = await sweepStaleSpills(config.TMP_DIR, STALE_SPILL_MS);
+  if (swept > 0) logger.info({ tmpDir: config.TMP_DIR, removed: swept }, 'stale spill folders removed');
   // Lets a redelivered request find the artifact it already produced.
   await ensureIndexes(db, {
     [`${Collections.artifactBucket}.files`]: [{ key: { 'metadata.requestId': 1 }, name: 'request_id' }],
