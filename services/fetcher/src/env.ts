@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { BaseEnv, WorkerEnvFields } from '@posflow/runtime';
 
 // What the legacy client sent; the server may reject requests without browser-like headers.
-const LEGACY_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
+const LEGACY_USER_AGENT =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 
 export const Env = BaseEnv.extend({
   ...WorkerEnvFields,

@@ -1,5 +1,17 @@
-import { makeMessage, Outcomes, TransientError, type Handler, type HandlerContext, type Outcome } from '@posflow/runtime';
-import type { FileRecordsRepository, JobsRepository, MonitorRepository, PartitionsRepository } from '@posflow/dal';
+import {
+  makeMessage,
+  Outcomes,
+  TransientError,
+  type Handler,
+  type HandlerContext,
+  type Outcome,
+} from '@posflow/runtime';
+import type {
+  FileRecordsRepository,
+  JobsRepository,
+  MonitorRepository,
+  PartitionsRepository,
+} from '@posflow/dal';
 import {
   sourceHashOf,
   type CombineReason,
@@ -85,8 +97,10 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
     }
 
     const answer = await deps.upstream.list(key, ctx.signal);
-    const { files, problems } = answer.kind === 'files' ? selectListedFiles(key, answer.paths) : { files: [], problems: [] };
-    for (const p of problems) await deps.monitor.record({ partition: key, kind: p.kind, key: p.name, detail: p.detail });
+    const { files, problems } =
+      answer.kind === 'files' ? selectListedFiles(key, answer.paths) : { files: [], problems: [] };
+    for (const p of problems)
+      await deps.monitor.record({ partition: key, kind: p.kind, key: p.name, detail: p.detail });
     if (files.length === 0) return finishEmpty(key, problems.length, ctx);
 
     let stored = 0;
@@ -94,27 +108,49 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
       if ((await storeRawFile({ ...deps, now }, key, file, ctx.signal)) === 'stored') stored += 1;
     }
     const { reason, chosen } = await chooseAndCheck(key, before);
-    const moved = await deps.partitions.transition(key, ['fetching'], 'fetched', { files: chosen }, {}, ['failure']);
+    const moved = await deps.partitions.transition(key, ['fetching'], 'fetched', { files: chosen }, {}, [
+      'failure',
+    ]);
     if (!moved) {
       ctx.logger.warn({}, 'partition left fetching meanwhile, combine not requested');
       return Outcomes.ack();
     }
     await publishCombine(message, key, reason);
-    ctx.logger.info({ listed: files.length, stored, unchanged: files.length - stored, reason }, 'partition fetched');
+    ctx.logger.info(
+      { listed: files.length, stored, unchanged: files.length - stored, reason },
+      'partition fetched',
+    );
     return Outcomes.ack();
   }
 
   /** Marks the chosen file per type and tells whether the source changed since the last load. */
-  async function chooseAndCheck(key: PartitionKey, before: PartitionDoc): Promise<{ reason: CombineReason; chosen: number }> {
+  async function chooseAndCheck(
+    key: PartitionKey,
+    before: PartitionDoc,
+  ): Promise<{ reason: CombineReason; chosen: number }> {
     const records = (await deps.fileRecords.forPartition(key)).filter((r) => r.status !== 'rejected');
     const chosen = chooseFiles(records);
-    await deps.fileRecords.markChosen(key, [...chosen.values()].map((r) => r._id), [...chosen.keys()]);
+    await deps.fileRecords.markChosen(
+      key,
+      [...chosen.values()].map((r) => r._id),
+      [...chosen.keys()],
+    );
     for (const type of missingTypes(chosen)) {
-      await deps.monitor.record({ partition: key, kind: 'missing-file-type', key: type, detail: `no ${type} file was sent` });
+      await deps.monitor.record({
+        partition: key,
+        kind: 'missing-file-type',
+        key: type,
+        detail: `no ${type} file was sent`,
+      });
     }
     const sourceHash = sourceHashOf([...chosen.values()]);
     if (before.generation > 0 && before.sourceHash !== undefined && before.sourceHash !== sourceHash) {
-      await deps.monitor.record({ partition: key, kind: 'source-changed', key: 'source', detail: `source hash ${before.sourceHash.slice(0, 12)} → ${sourceHash.slice(0, 12)}` });
+      await deps.monitor.record({
+        partition: key,
+        kind: 'source-changed',
+        key: 'source',
+        detail: `source hash ${before.sourceHash.slice(0, 12)} → ${sourceHash.slice(0, 12)}`,
+      });
       return { reason: 'changed', chosen: chosen.size };
     }
     return { reason: 'fetched', chosen: chosen.size };
@@ -128,8 +164,17 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
   }
 
   /** The id derives from the fetch message's, so a redelivery publishes the same logical message. */
-  async function publishCombine(message: FetchRequestedV1, key: PartitionKey, reason: CombineReason): Promise<void> {
-    const combine = makeMessage('combine.requested', 1, { partition: key, ...(message.payload.jobId ? { jobId: message.payload.jobId } : {}), reason }, `${message.id}:combine`);
+  async function publishCombine(
+    message: FetchRequestedV1,
+    key: PartitionKey,
+    reason: CombineReason,
+  ): Promise<void> {
+    const combine = makeMessage(
+      'combine.requested',
+      1,
+      { partition: key, ...(message.payload.jobId ? { jobId: message.payload.jobId } : {}), reason },
+      `${message.id}:combine`,
+    );
     await deps.publisher.publish('combine', combine);
   }
 }

@@ -8,7 +8,14 @@ import { createTestVhost, testMongoUrl, type TestVhost } from '@posflow/runtime/
 import { writeDataset, type DatasetSummary } from '@posflow/synth';
 import { ServiceProcess, freePort } from '../../../test/src/support/processes.js';
 import { startUpstreamSimulator, type UpstreamSimulator } from '../../../test/src/upstream-sim/index.js';
-import { COMBINE_QUEUE, QueueProbe, startInProcessFetcher, testEnv, until, type InProcessFetcher } from './testing/harness.js';
+import {
+  COMBINE_QUEUE,
+  QueueProbe,
+  startInProcessFetcher,
+  testEnv,
+  until,
+  type InProcessFetcher,
+} from './testing/harness.js';
 
 const CAP = 4;
 const REPLICAS = 4;
@@ -30,24 +37,42 @@ describe('four fetcher instances share one global upstream cap', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'posflow-fetcher-cap-'));
-    dataset = await writeDataset({ outDir: dir, branches: 6, pos: [1, 2], from: '2026-02-09', to: '2026-02-10', seed: 11, edgeCases: false, scale: { loyalty: 0.05 } });
+    dataset = await writeDataset({
+      outDir: dir,
+      branches: 6,
+      pos: [1, 2],
+      from: '2026-02-09',
+      to: '2026-02-10',
+      seed: 11,
+      edgeCases: false,
+      scale: { loyalty: 0.05 },
+    });
     // A slow upstream, so that requests overlap and the cap is what limits them.
     sim = await startUpstreamSimulator({ dir, faults: [{ kind: 'latency', ms: 120 }] });
     vhost = await createTestVhost('posflow-fetcher-cap');
     const { url: mongoUrl } = testMongoUrl('posflow_fetcher_cap');
     mongo = await new MongoClient(mongoUrl).connect();
     probe = await QueueProbe.connect(vhost.amqpUrl);
-    const env = testEnv(sim.url, vhost.amqpUrl, mongoUrl, { UPSTREAM_MAX_CONCURRENCY: String(CAP), PREFETCH: '4', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000' });
+    const env = testEnv(sim.url, vhost.amqpUrl, mongoUrl, {
+      UPSTREAM_MAX_CONCURRENCY: String(CAP),
+      PREFETCH: '4',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+    });
     const proc = new ServiceProcess('fetcher-cap', 'services/fetcher/dist/main.js', env, await freePort());
     procs.push(proc);
     await proc.start();
-    for (let i = 1; i < REPLICAS; i++) inProcess.push(await startInProcessFetcher({ ...env, LOG_LEVEL: 'silent' }));
+    for (let i = 1; i < REPLICAS; i++)
+      inProcess.push(await startInProcessFetcher({ ...env, LOG_LEVEL: 'silent' }));
   });
   afterAll(async () => {
     await Promise.all(procs.map((p) => p.stop('SIGTERM', 15_000)));
     for (const f of inProcess) await f.stop();
     await probe?.close();
-    await mongo?.db().dropDatabase().catch(() => undefined);
+    await mongo
+      ?.db()
+      .dropDatabase()
+      .catch(() => undefined);
     await mongo?.close();
     await vhost?.drop();
     await sim?.close();
@@ -55,12 +80,17 @@ describe('four fetcher instances share one global upstream cap', () => {
   });
 
   test('the simulator never sees more than the cap at once, and more than one', async () => {
-    for (const p of dataset.partitions) await probe.publishFetch({ branch: p.branch, pos: p.pos, date: p.date });
+    for (const p of dataset.partitions)
+      await probe.publishFetch({ branch: p.branch, pos: p.pos, date: p.date });
     const ids = dataset.partitions.map((p) => partitionId(p));
     const parts = mongo.db().collection<PartitionDoc>(Collections.partitions);
     await until(
       'every partition fetched or empty',
-      async () => ((await parts.countDocuments({ _id: { $in: ids }, status: { $in: ['fetched', 'empty'] } })) === ids.length ? true : undefined),
+      async () =>
+        (await parts.countDocuments({ _id: { $in: ids }, status: { $in: ['fetched', 'empty'] } })) ===
+        ids.length
+          ? true
+          : undefined,
       300_000,
     );
     const stats = sim.stats(false);
@@ -69,14 +99,21 @@ describe('four fetcher instances share one global upstream cap', () => {
     expect(stats.peakInFlight).toBeLessThanOrEqual(CAP);
     expect(stats.peakInFlight).toBeGreaterThan(1);
     expect(await parts.countDocuments({ _id: { $in: ids }, status: 'fetched' })).toBe(open.length);
-    await until('combine requests', async () => ((await probe.depth(COMBINE_QUEUE)) === open.length ? true : undefined));
+    await until('combine requests', async () =>
+      (await probe.depth(COMBINE_QUEUE)) === open.length ? true : undefined,
+    );
     // the work was shared: every instance made upstream requests; the process says so on /metrics
     const text = await (await fetch(`http://127.0.0.1:${procs[0]?.opsPort}/metrics`)).text();
-    expect(text).toMatch(/posflow_upstream_requests_total\{[^}]*kind="download"[^}]*outcome="ok"[^}]*\} [1-9]/);
+    expect(text).toMatch(
+      /posflow_upstream_requests_total\{[^}]*kind="download"[^}]*outcome="ok"[^}]*\} [1-9]/,
+    );
     expect(text).toMatch(/posflow_upstream_breaker_state\{[^}]*\} 0/);
     for (const f of inProcess) {
-      const values = (await f.registry.getSingleMetric('posflow_upstream_requests_total')?.get())?.values ?? [];
-      expect(values.filter((v) => v.labels.kind === 'download').reduce((a, v) => a + v.value, 0)).toBeGreaterThan(0);
+      const values =
+        (await f.registry.getSingleMetric('posflow_upstream_requests_total')?.get())?.values ?? [];
+      expect(
+        values.filter((v) => v.labels.kind === 'download').reduce((a, v) => a + v.value, 0),
+      ).toBeGreaterThan(0);
     }
   });
 

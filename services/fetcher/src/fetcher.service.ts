@@ -46,8 +46,14 @@ export function createFetcherService(deps: FetcherServiceDeps): FetcherService {
     openMs: config.BREAKER_OPEN_MS,
     onChange: (state, openUntil) => {
       metrics.breakerState.set(BREAKER_GAUGE[state]);
-      logger.warn({ state, openUntil: state === 'open' ? new Date(openUntil).toISOString() : undefined }, 'upstream circuit breaker changed');
-      if (state === 'open') shared?.publishOpen(openUntil).catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'breaker state write failed'));
+      logger.warn(
+        { state, openUntil: state === 'open' ? new Date(openUntil).toISOString() : undefined },
+        'upstream circuit breaker changed',
+      );
+      if (state === 'open')
+        shared
+          ?.publishOpen(openUntil)
+          .catch((err: unknown) => logger.warn({ err: errorMessage(err) }, 'breaker state write failed'));
     },
   });
   metrics.breakerState.set(BREAKER_GAUGE.closed);
@@ -73,7 +79,11 @@ export function createFetcherService(deps: FetcherServiceDeps): FetcherService {
     breaker,
     shared,
     metrics,
-    { downloadTries: config.UPSTREAM_DOWNLOAD_TRIES, retryBackoffMs: config.UPSTREAM_RETRY_BACKOFF_MS, breakerMaxWaitMs: config.BREAKER_MAX_WAIT_MS },
+    {
+      downloadTries: config.UPSTREAM_DOWNLOAD_TRIES,
+      retryBackoffMs: config.UPSTREAM_RETRY_BACKOFF_MS,
+      breakerMaxWaitMs: config.BREAKER_MAX_WAIT_MS,
+    },
     logger,
   );
 

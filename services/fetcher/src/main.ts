@@ -9,7 +9,13 @@ const env = loadEnv('fetcher', Env);
 const base = await startServiceBase('fetcher', env);
 await ensureCoreIndexes(base.mongo.db);
 
-const fetcher = createFetcherService({ db: base.mongo.db, publisher: base.amqp, logger: base.logger, registry: base.registry, config: env });
+const fetcher = createFetcherService({
+  db: base.mongo.db,
+  publisher: base.amqp,
+  logger: base.logger,
+  registry: base.registry,
+  config: env,
+});
 base.shutdown.add('upstream', SHUTDOWN_ORDER.consumers + 5, () => fetcher.close());
 
 await base.consume('fetch', fetcher.handler, fetcher.onDeadLetter);

@@ -8,7 +8,12 @@ import type { UpstreamPort } from './adapters/guarded-upstream.js';
 
 /** The slice of FileStore (GridFS) this needs. */
 export interface RawFileStore {
-  upload(filename: string, source: Readable, metadata: Record<string, unknown>, inspect?: Transform): Promise<{ id: ObjectId; sha256: string; size: number }>;
+  upload(
+    filename: string,
+    source: Readable,
+    metadata: Record<string, unknown>,
+    inspect?: Transform,
+  ): Promise<{ id: ObjectId; sha256: string; size: number }>;
   delete(id: ObjectId | string): Promise<void>;
 }
 
@@ -29,14 +34,39 @@ export type StoreResult = 'stored' | 'unchanged';
  * re-fetch stores nothing new. A rejected body (HTML, error text, wrong
  * header) leaves a `file-rejected` monitor entry and is rethrown (transient).
  */
-export async function storeRawFile(deps: StoreRawFileDeps, key: PartitionKey, file: ListedFile, signal: AbortSignal): Promise<StoreResult> {
-  const metadata = { branch: key.branch, pos: key.pos, date: key.date, type: file.type, name: file.name, upstreamPath: file.path };
+export async function storeRawFile(
+  deps: StoreRawFileDeps,
+  key: PartitionKey,
+  file: ListedFile,
+  signal: AbortSignal,
+): Promise<StoreResult> {
+  const metadata = {
+    branch: key.branch,
+    pos: key.pos,
+    date: key.date,
+    type: file.type,
+    name: file.name,
+    upstreamPath: file.path,
+  };
   let downloaded;
   try {
-    downloaded = await deps.upstream.download(file.path, file.type, ({ body, inspector }) => deps.rawFiles.upload(file.name, body, metadata, inspector), signal);
+    downloaded = await deps.upstream.download(
+      file.path,
+      file.type,
+      ({ body, inspector }) => deps.rawFiles.upload(file.name, body, metadata, inspector),
+      signal,
+    );
   } catch (err) {
-    if (err instanceof UpstreamError && (err.error === 'html' || err.error === 'error-text' || err.error === 'invalid-header')) {
-      await deps.monitor.record({ partition: key, kind: 'file-rejected', key: file.name, detail: err.message });
+    if (
+      err instanceof UpstreamError &&
+      (err.error === 'html' || err.error === 'error-text' || err.error === 'invalid-header')
+    ) {
+      await deps.monitor.record({
+        partition: key,
+        kind: 'file-rejected',
+        key: file.name,
+        detail: err.message,
+      });
     }
     throw err;
   }

@@ -3,7 +3,8 @@
 // prefetch = 1, 4 and 16, beside the legacy client's pattern against the same
 // simulator; and the fetcher's peak RSS while it streams one large rd5000 into
 // GridFS. Shrink for CI with FETCH_BENCH_PARTITIONS, FETCH_BENCH_CONCURRENCY,
-// FETCH_BENCH_LATENCY_MS, FETCH_BENCH_LARGE_MB (0 skips the large file).
+// FETCH_BENCH_LATENCY_MS, FETCH_BENCH_LARGE_MB (0 skips the large file;
+// FETCH_BENCH_PARTITIONS=0 skips the throughput runs).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,20 +37,36 @@ interface Run {
 }
 
 /** One fetcher process with its own vhost and database; returns when it has settled every key. */
-async function runFetcher(sim: UpstreamSimulator, keys: readonly PartitionKey[], cap: number, label: string, env: Record<string, string> = {}): Promise<Run> {
+async function runFetcher(
+  sim: UpstreamSimulator,
+  keys: readonly PartitionKey[],
+  cap: number,
+  label: string,
+  env: Record<string, string> = {},
+): Promise<Run> {
   const vhost = await createTestVhost('posflow-bench-fetch');
   const { url: mongoUrl } = testMongoUrl('posflow_bench_fetch');
-  const proc = new ServiceProcess(`bench-fetcher-${cap}`, 'services/fetcher/dist/main.js', {
-    AMQP_URL: vhost.amqpUrl,
-    MONGO_URL: mongoUrl,
-    UPSTREAM_BASE_URL: sim.url,
-    UPSTREAM_MAX_CONCURRENCY: String(cap),
-    PREFETCH: String(cap),
-    LOG_LEVEL: 'warn',
-    ...env,
-  }, await freePort());
+  const proc = new ServiceProcess(
+    `bench-fetcher-${cap}`,
+    'services/fetcher/dist/main.js',
+    {
+      AMQP_URL: vhost.amqpUrl,
+      MONGO_URL: mongoUrl,
+      UPSTREAM_BASE_URL: sim.url,
+      UPSTREAM_MAX_CONCURRENCY: String(cap),
+      PREFETCH: String(cap),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    await freePort(),
+  );
   const logger = createLogger('fetch-bench', 'silent');
-  const amqp = new AmqpClient({ url: vhost.amqpUrl, logger, connectionName: 'fetch-bench', topology: { retryDelaysMs: [1000, 5000, 30000, 120000, 600000], deliveryLimit: 5 } });
+  const amqp = new AmqpClient({
+    url: vhost.amqpUrl,
+    logger,
+    connectionName: 'fetch-bench',
+    topology: { retryDelaysMs: [1000, 5000, 30000, 120000, 600000], deliveryLimit: 5 },
+  });
   const mongo = await new MongoClient(mongoUrl).connect();
   try {
     await proc.start();
@@ -58,11 +75,15 @@ async function runFetcher(sim: UpstreamSimulator, keys: readonly PartitionKey[],
     const ids = keys.map((k) => partitionId(k));
     const parts = mongo.db().collection<{ _id: string; status: string }>(Collections.partitions);
     const started = performance.now();
-    for (const k of keys) await amqp.publish('fetch', makeMessage('fetch.requested', 1, { partition: k, force: false }));
+    for (const k of keys)
+      await amqp.publish('fetch', makeMessage('fetch.requested', 1, { partition: k, force: false }));
     let peakRssKb = 0;
     for (;;) {
       peakRssKb = Math.max(peakRssKb, proc.peakRssKb() ?? 0);
-      const done = await parts.countDocuments({ _id: { $in: ids }, status: { $in: ['fetched', 'empty', 'failed'] } });
+      const done = await parts.countDocuments({
+        _id: { $in: ids },
+        status: { $in: ['fetched', 'empty', 'failed'] },
+      });
       if (done === ids.length) break;
       await sleep(100);
     }
@@ -71,11 +92,21 @@ async function runFetcher(sim: UpstreamSimulator, keys: readonly PartitionKey[],
     const failed = await parts.countDocuments({ _id: { $in: ids }, status: 'failed' });
     if (failed > 0) throw new Error(`${failed} partitions failed in run ${label}`);
     const st = sim.stats(false);
-    return { label, partitions: keys.length, seconds, requests: st.totalRequests, peakInFlight: st.peakInFlight, peakRssMb: peakRssKb / 1024 };
+    return {
+      label,
+      partitions: keys.length,
+      seconds,
+      requests: st.totalRequests,
+      peakInFlight: st.peakInFlight,
+      peakRssMb: peakRssKb / 1024,
+    };
   } finally {
     await proc.stop('SIGTERM', 20_000);
     await amqp.close();
-    await mongo.db().dropDatabase().catch(() => undefined);
+    await mongo
+      .db()
+      .dropDatabase()
+      .catch(() => undefined);
     await mongo.close();
     await vhost.drop().catch(() => undefined);
   }
@@ -88,11 +119,24 @@ function row(r: Run): string {
 
 async function throughput(lines: string[], dir: string): Promise<void> {
   const branches = Math.ceil(PARTITIONS / 2);
-  const ds = await writeDataset({ outDir: join(dir, 'ds'), branches, pos: [1, 2], from: DATE, to: DATE, seed: 3, edgeCases: false });
-  const keys = ds.partitions.slice(0, PARTITIONS).map((p) => ({ branch: p.branch, pos: p.pos, date: p.date }));
+  const ds = await writeDataset({
+    outDir: join(dir, 'ds'),
+    branches,
+    pos: [1, 2],
+    from: DATE,
+    to: DATE,
+    seed: 3,
+    edgeCases: false,
+  });
+  const keys = ds.partitions
+    .slice(0, PARTITIONS)
+    .map((p) => ({ branch: p.branch, pos: p.pos, date: p.date }));
   const open = ds.partitions.slice(0, PARTITIONS).filter((p) => p.files.length > 0);
   const files = open.reduce((a, p) => a + p.files.length, 0);
-  const sim = await startUpstreamSimulator({ dir: join(dir, 'ds'), faults: [{ kind: 'latency', ms: LATENCY_MS }] });
+  const sim = await startUpstreamSimulator({
+    dir: join(dir, 'ds'),
+    faults: [{ kind: 'latency', ms: LATENCY_MS }],
+  });
   try {
     lines.push(
       `### Throughput: ${keys.length} partitions (${open.length} with files, ${files} files, ${mb(ds.bytes)} MB), ${LATENCY_MS} ms injected latency per request`,
@@ -101,13 +145,27 @@ async function throughput(lines: string[], dir: string): Promise<void> {
       '| --- | --- | --- | --- | --- | --- | --- |',
     );
     // The legacy pattern: for each branch, POS 1 and 2 listed together, then files one by one.
-    const targets = [...new Set(keys.map((k) => k.branch))].map((branch) => ({ branch, date: DATE, poses: keys.filter((k) => k.branch === branch).map((k) => k.pos) }));
+    const targets = [...new Set(keys.map((k) => k.branch))].map((branch) => ({
+      branch,
+      date: DATE,
+      poses: keys.filter((k) => k.branch === branch).map((k) => k.pos),
+    }));
     sim.resetStats();
     const t = performance.now();
     const legacy = await legacyFetch(sim.url, targets, join(dir, 'legacy'));
     const st = sim.stats(false);
-    lines.push(row({ label: 'legacy pattern (2 lists at a time, files one by one)', partitions: legacy.partitions, seconds: (performance.now() - t) / 1000, requests: st.totalRequests, peakInFlight: st.peakInFlight, peakRssMb: undefined }));
-    for (const cap of CONCURRENCY) lines.push(row(await runFetcher(sim, keys, cap, `fetcher, cap = prefetch = ${cap}`)));
+    lines.push(
+      row({
+        label: 'legacy pattern (2 lists at a time, files one by one)',
+        partitions: legacy.partitions,
+        seconds: (performance.now() - t) / 1000,
+        requests: st.totalRequests,
+        peakInFlight: st.peakInFlight,
+        peakRssMb: undefined,
+      }),
+    );
+    for (const cap of CONCURRENCY)
+      lines.push(row(await runFetcher(sim, keys, cap, `fetcher, cap = prefetch = ${cap}`)));
   } finally {
     await sim.close();
   }
@@ -116,11 +174,18 @@ async function throughput(lines: string[], dir: string): Promise<void> {
 async function largeFile(lines: string[], dir: string): Promise<void> {
   const largeDir = join(dir, 'large');
   const key = { branch: 'LOAD', pos: 1, date: DATE };
-  const big = await writeLargeRd5000(join(largeDir, `a_LOAD_1_rd5000_${DATE}_20-00_.csv`), LARGE_MB * 1_048_576, { ...key, seed: 5 });
+  const big = await writeLargeRd5000(
+    join(largeDir, `a_LOAD_1_rd5000_${DATE}_20-00_.csv`),
+    LARGE_MB * 1_048_576,
+    { ...key, seed: 5 },
+  );
   const sim = await startUpstreamSimulator({ dir: largeDir });
   try {
     const run = await runFetcher(sim, [key], 1, 'large', { UPSTREAM_DOWNLOAD_TIMEOUT_MS: '1800000' });
-    const verdict = (run.peakRssMb ?? Infinity) < RSS_LIMIT_MB ? `under the ${RSS_LIMIT_MB} MB budget` : `OVER the ${RSS_LIMIT_MB} MB budget`;
+    const verdict =
+      (run.peakRssMb ?? Infinity) < RSS_LIMIT_MB
+        ? `under the ${RSS_LIMIT_MB} MB budget`
+        : `OVER the ${RSS_LIMIT_MB} MB budget`;
     lines.push(
       '',
       `### Memory: one ${mb(big.bytes)} MB rd5000 (${big.rows} rows) streamed into GridFS`,
@@ -139,9 +204,12 @@ async function main(): Promise<void> {
   const lines: string[] = ['## Fetch', ''];
   const dir = await mkdtemp(join(tmpdir(), 'posflow-fetch-bench-'));
   try {
-    await throughput(lines, dir);
+    if (PARTITIONS > 0) await throughput(lines, dir);
     if (LARGE_MB > 0) await largeFile(lines, dir);
-    lines.push('', `One fetcher process, its own vhost and database per run; Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; peak RSS is the child's VmHWM from /proc.`);
+    lines.push(
+      '',
+      `One fetcher process, its own vhost and database per run; Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; peak RSS is the child's VmHWM from /proc.`,
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -149,7 +217,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`fetch bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `fetch bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });
-

@@ -17,14 +17,20 @@ export interface LegacyTarget {
   poses: number[];
 }
 
-export async function legacyFetch(baseUrl: string, targets: readonly LegacyTarget[], folder: string): Promise<{ partitions: number; files: number; bytes: number }> {
+export async function legacyFetch(
+  baseUrl: string,
+  targets: readonly LegacyTarget[],
+  folder: string,
+): Promise<{ partitions: number; files: number; bytes: number }> {
   let files = 0;
   let bytes = 0;
   let partitions = 0;
   await mkdir(folder, { recursive: true });
   for (const t of targets) {
     // POS 1 and POS 2 listed together, as the legacy client did.
-    const lists = await Promise.all(t.poses.map((pos) => withTries(() => list(baseUrl, t.branch, pos, t.date))));
+    const lists = await Promise.all(
+      t.poses.map((pos) => withTries(() => list(baseUrl, t.branch, pos, t.date))),
+    );
     for (const paths of lists) {
       partitions += 1;
       for (const path of paths) {
@@ -40,12 +46,18 @@ export async function legacyFetch(baseUrl: string, targets: readonly LegacyTarge
 async function list(baseUrl: string, branch: string, pos: number, date: string): Promise<string[]> {
   const res = await fetch(`${baseUrl}fetch_list2.php`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Mozilla/5.0', referer: baseUrl, origin: new URL(baseUrl).origin },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'user-agent': 'Mozilla/5.0',
+      referer: baseUrl,
+      origin: new URL(baseUrl).origin,
+    },
     body: new URLSearchParams({ branch, pos: String(pos), date }).toString(),
     signal: AbortSignal.timeout(60_000),
   });
   const text = await res.text();
-  if (!res.ok || /<!doctype html/i.test(text) || text.includes('An error occurred')) throw new Error(`list failed: ${res.status}`);
+  if (!res.ok || /<!doctype html/i.test(text) || text.includes('An error occurred'))
+    throw new Error(`list failed: ${res.status}`);
   return text
     .split(',')
     .map((p) => p.trim())
@@ -57,7 +69,9 @@ async function download(baseUrl: string, path: string, folder: string): Promise<
   if (!res.ok || !res.body) throw new Error(`download failed: ${res.status}`);
   const name = path.slice(path.lastIndexOf('/') + 1);
   let n = 0;
-  const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>, { highWaterMark: 64 * 1024 });
+  const body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>, {
+    highWaterMark: 64 * 1024,
+  });
   body.on('data', (c: Buffer) => (n += c.length));
   await pipeline(body, createWriteStream(join(folder, name), { highWaterMark: 64 * 1024 }));
   return n;

@@ -17,7 +17,12 @@ async function run(type: FileType, chunks: string[], expectedBytes?: number) {
 
 describe('ExportInspector', () => {
   test('passes bytes through unchanged and counts non-blank data rows across chunk borders', async () => {
-    const chunks = [`\uFEFF${HEADER.slice(0, 10)}`, `${HEADER.slice(10)}\r\n1,0917`, ',2,3,1,BMC\r\n\r\n2,0918,3,4,1,BMC', '\n\n'];
+    const chunks = [
+      `\uFEFF${HEADER.slice(0, 10)}`,
+      `${HEADER.slice(10)}\r\n1,0917`,
+      ',2,3,1,BMC\r\n\r\n2,0918,3,4,1,BMC',
+      '\n\n',
+    ];
     const { inspector, body } = await run('blpr', chunks);
     expect(body).toBe(chunks.join(''));
     expect(inspector.dataRows).toBe(2);
@@ -30,7 +35,9 @@ describe('ExportInspector', () => {
   });
 
   test('rejects an HTML page served as a file, before passing anything on', async () => {
-    const err = await run('rd5000', ['<!DOCTYPE html>\n<html><body>error</body></html>']).catch((e: unknown) => e);
+    const err = await run('rd5000', ['<!DOCTYPE html>\n<html><body>error</body></html>']).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(UpstreamError);
     expect(err).toMatchObject({ error: 'html' });
   });

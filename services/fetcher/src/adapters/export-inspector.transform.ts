@@ -46,7 +46,9 @@ export class ExportInspector extends Transform {
 
   override _flush(cb: TransformCallback): void {
     if (this.expectedBytes !== undefined && this.bytes !== this.expectedBytes) {
-      return cb(new UpstreamError('download', 'truncated', `got ${this.bytes} of ${this.expectedBytes} bytes`));
+      return cb(
+        new UpstreamError('download', 'truncated', `got ${this.bytes} of ${this.expectedBytes} bytes`),
+      );
     }
     if (this.head !== undefined) return this.releaseHead(cb);
     cb();

@@ -26,7 +26,12 @@ export interface Downloaded<T> {
 /** What the fetch handler needs from the upstream. */
 export interface UpstreamPort {
   list(key: PartitionKey, signal: AbortSignal): Promise<UsableListAnswer>;
-  download<T>(path: string, type: FileType, sink: DownloadSink<T>, signal: AbortSignal): Promise<Downloaded<T>>;
+  download<T>(
+    path: string,
+    type: FileType,
+    sink: DownloadSink<T>,
+    signal: AbortSignal,
+  ): Promise<Downloaded<T>>;
 }
 
 export interface GuardOptions {
@@ -55,26 +60,43 @@ export class GuardedUpstream implements UpstreamPort {
   ) {}
 
   list(key: PartitionKey, signal: AbortSignal): Promise<UsableListAnswer> {
-    return this.guarded('list', signal, async () => {
-      const answer = await this.http.list(key, signal);
-      if (answer.kind === 'html' || answer.kind === 'error-text') throw new UpstreamError('list', answer.kind, answer.sample);
-      return answer;
-    }, (a) => (a.kind === 'empty' ? 'empty' : 'ok'));
+    return this.guarded(
+      'list',
+      signal,
+      async () => {
+        const answer = await this.http.list(key, signal);
+        if (answer.kind === 'html' || answer.kind === 'error-text')
+          throw new UpstreamError('list', answer.kind, answer.sample);
+        return answer;
+      },
+      (a) => (a.kind === 'empty' ? 'empty' : 'ok'),
+    );
   }
 
-  async download<T>(path: string, type: FileType, sink: DownloadSink<T>, signal: AbortSignal): Promise<Downloaded<T>> {
+  async download<T>(
+    path: string,
+    type: FileType,
+    sink: DownloadSink<T>,
+    signal: AbortSignal,
+  ): Promise<Downloaded<T>> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.guarded('download', signal, () => this.downloadOnce(path, type, sink, signal));
       } catch (err) {
-        if (!(err instanceof UpstreamError && err.retryableNow && attempt < this.opts.downloadTries)) throw err;
+        if (!(err instanceof UpstreamError && err.retryableNow && attempt < this.opts.downloadTries))
+          throw err;
         this.logger.info({ path, attempt, error: err.error }, 'download failed, trying again');
         await sleep(this.opts.retryBackoffMs * attempt, undefined, { signal });
       }
     }
   }
 
-  private async downloadOnce<T>(path: string, type: FileType, sink: DownloadSink<T>, signal: AbortSignal): Promise<Downloaded<T>> {
+  private async downloadOnce<T>(
+    path: string,
+    type: FileType,
+    sink: DownloadSink<T>,
+    signal: AbortSignal,
+  ): Promise<Downloaded<T>> {
     const started = process.hrtime.bigint();
     const res = await this.http.download(path, signal);
     const inspector = new ExportInspector(type, res.contentLength, (n) => this.metrics.bytes.inc(n));
@@ -84,10 +106,20 @@ export class GuardedUpstream implements UpstreamPort {
       return { value, dataRows: inspector.dataRows, bytes: inspector.bytes };
     } catch (err) {
       if (err instanceof UpstreamError || signal.aborted) throw err;
-      if (res.timedOut()) throw new UpstreamError('download', 'timeout', 'download budget exceeded', { cause: err });
+      if (res.timedOut())
+        throw new UpstreamError('download', 'timeout', 'download budget exceeded', { cause: err });
       // A clean close (FIN, not RST) before Content-Length bytes: the server cut the body short.
-      if ((err as { code?: unknown }).code === 'UND_ERR_SOCKET' && res.contentLength !== undefined && inspector.bytes < res.contentLength) {
-        throw new UpstreamError('download', 'truncated', `connection closed after ${inspector.bytes} of ${res.contentLength} bytes`, { cause: err });
+      if (
+        (err as { code?: unknown }).code === 'UND_ERR_SOCKET' &&
+        res.contentLength !== undefined &&
+        inspector.bytes < res.contentLength
+      ) {
+        throw new UpstreamError(
+          'download',
+          'truncated',
+          `connection closed after ${inspector.bytes} of ${res.contentLength} bytes`,
+          { cause: err },
+        );
       }
       throw toUpstreamError('download', err, signal);
     } finally {
@@ -95,7 +127,12 @@ export class GuardedUpstream implements UpstreamPort {
     }
   }
 
-  private async guarded<T>(kind: RequestKind, signal: AbortSignal, fn: () => Promise<T>, outcomeOf: (r: T) => string = () => 'ok'): Promise<T> {
+  private async guarded<T>(
+    kind: RequestKind,
+    signal: AbortSignal,
+    fn: () => Promise<T>,
+    outcomeOf: (r: T) => string = () => 'ok',
+  ): Promise<T> {
     await this.waitForBreaker(signal);
     let permit;
     const waitStarted = process.hrtime.bigint();
@@ -124,7 +161,11 @@ export class GuardedUpstream implements UpstreamPort {
       throw err;
     } finally {
       this.metrics.inFlight.dec();
-      await permit.release().catch((err: unknown) => this.logger.warn({ err: errorMessage(err) }, 'permit release failed; its lease will expire'));
+      await permit
+        .release()
+        .catch((err: unknown) =>
+          this.logger.warn({ err: errorMessage(err) }, 'permit release failed; its lease will expire'),
+        );
     }
   }
 
@@ -132,10 +173,13 @@ export class GuardedUpstream implements UpstreamPort {
   private async waitForBreaker(signal: AbortSignal): Promise<void> {
     const deadline = Date.now() + this.opts.breakerMaxWaitMs;
     for (;;) {
-      await this.shared?.sync(this.breaker).catch((err: unknown) => this.logger.warn({ err: errorMessage(err) }, 'breaker state read failed'));
+      await this.shared
+        ?.sync(this.breaker)
+        .catch((err: unknown) => this.logger.warn({ err: errorMessage(err) }, 'breaker state read failed'));
       const decision = this.breaker.tryAcquire();
       if (decision.allowed) return;
-      if (Date.now() + decision.retryInMs > deadline) throw new UpstreamPausedError(`upstream paused by the circuit breaker for ${decision.retryInMs} ms`);
+      if (Date.now() + decision.retryInMs > deadline)
+        throw new UpstreamPausedError(`upstream paused by the circuit breaker for ${decision.retryInMs} ms`);
       await sleep(Math.min(decision.retryInMs, 1_000) * (0.5 + Math.random() / 2), undefined, { signal });
     }
   }

@@ -23,7 +23,13 @@ describe('MongoPermitLimiter on the real database', () => {
   function limiter(i: number, opts: Partial<PermitLimiterOptions> = {}): MongoPermitLimiter {
     const h = handles[i];
     if (!h) throw new Error('no handle');
-    return new MongoPermitLimiter(h.db, { name: opts.name ?? 'cap', permits: 3, leaseMs: 10_000, holderPrefix: `replica-${i}`, ...opts });
+    return new MongoPermitLimiter(h.db, {
+      name: opts.name ?? 'cap',
+      permits: 3,
+      leaseMs: 10_000,
+      holderPrefix: `replica-${i}`,
+      ...opts,
+    });
   }
 
   test('never more holders than permits across replicas, and more than one at a time', async () => {
@@ -41,7 +47,9 @@ describe('MongoPermitLimiter on the real database', () => {
     await Promise.all(work);
     expect(peak).toBeLessThanOrEqual(3);
     expect(peak).toBeGreaterThan(1);
-    expect(await handles[0]?.db.collection(Collections.limiter).countDocuments({ _id: { $regex: /^cap:/ } })).toBe(0);
+    expect(
+      await handles[0]?.db.collection(Collections.limiter).countDocuments({ _id: { $regex: /^cap:/ } }),
+    ).toBe(0);
     for (const l of limiters) l.close();
   });
 
@@ -51,7 +59,9 @@ describe('MongoPermitLimiter on the real database', () => {
     dying.close(); // the replica is gone: no more renewals
     const other = limiter(1, { name: 'lease', permits: 1, leaseMs: 600 });
     const permit = await other.acquire();
-    const doc = await handles[1]?.db.collection<{ _id: string; holder: string }>(Collections.limiter).findOne({ _id: 'lease:0' });
+    const doc = await handles[1]?.db
+      .collection<{ _id: string; holder: string }>(Collections.limiter)
+      .findOne({ _id: 'lease:0' });
     expect(doc?.holder).toMatch(/^replica-1:/);
     await permit.release();
     other.close();

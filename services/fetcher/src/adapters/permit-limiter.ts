@@ -84,12 +84,17 @@ export class MongoPermitLimiter implements Limiter {
     const fast = guess === undefined ? undefined : await this.tryInsert(guess);
     if (fast) return fast;
     const now = Date.now();
-    const taken = await this.col.find({ _id: { $in: this.ids } }, { projection: { holder: 1, expiresAt: 1 } }).toArray();
+    const taken = await this.col
+      .find({ _id: { $in: this.ids } }, { projection: { holder: 1, expiresAt: 1 } })
+      .toArray();
     const takenIds = new Set(taken.map((d) => d._id));
     const expired = taken.filter((d) => d.expiresAt.getTime() < now);
     // The holder is part of the filter, so a permit re-taken meanwhile by someone else is not deleted.
-    for (const d of expired) await this.col.deleteOne({ _id: d._id, holder: d.holder, expiresAt: { $lt: new Date(now) } });
-    const free = shuffle(this.ids.filter((id) => id !== guess && (!takenIds.has(id) || expired.some((d) => d._id === id))));
+    for (const d of expired)
+      await this.col.deleteOne({ _id: d._id, holder: d.holder, expiresAt: { $lt: new Date(now) } });
+    const free = shuffle(
+      this.ids.filter((id) => id !== guess && (!takenIds.has(id) || expired.some((d) => d._id === id))),
+    );
     for (const id of free) {
       const permit = await this.tryInsert(id);
       if (permit) return permit;
@@ -102,7 +107,12 @@ export class MongoPermitLimiter implements Limiter {
     const holder = `${this.opts.holderPrefix}:${randomUUID()}`;
     try {
       const at = new Date();
-      await this.col.insertOne({ _id: id, holder, acquiredAt: at, expiresAt: new Date(at.getTime() + this.opts.leaseMs) });
+      await this.col.insertOne({
+        _id: id,
+        holder,
+        acquiredAt: at,
+        expiresAt: new Date(at.getTime() + this.opts.leaseMs),
+      });
       return this.permit(id, holder);
     } catch (err) {
       if (err instanceof MongoServerError && err.code === 11000) return undefined;
@@ -111,9 +121,14 @@ export class MongoPermitLimiter implements Limiter {
   }
 
   private permit(id: string, holder: string): Permit {
-    const renew = setInterval(() => {
-      this.col.updateOne({ _id: id, holder }, { $set: { expiresAt: new Date(Date.now() + this.opts.leaseMs) } }).catch(() => undefined);
-    }, Math.max(this.opts.leaseMs / 3, 50));
+    const renew = setInterval(
+      () => {
+        this.col
+          .updateOne({ _id: id, holder }, { $set: { expiresAt: new Date(Date.now() + this.opts.leaseMs) } })
+          .catch(() => undefined);
+      },
+      Math.max(this.opts.leaseMs / 3, 50),
+    );
     renew.unref();
     this.held.add(renew);
     let released = false;

@@ -32,7 +32,11 @@ export class SharedBreakerStore {
 
   /** Called when this replica's breaker opens. */
   async publishOpen(until: number): Promise<void> {
-    await this.col.updateOne({ _id: this.id }, { $set: { openUntil: new Date(until), openedBy: this.replica } }, { upsert: true });
+    await this.col.updateOne(
+      { _id: this.id },
+      { $set: { openUntil: new Date(until), openedBy: this.replica } },
+      { upsert: true },
+    );
   }
 
   /** Applies another replica's open state to `breaker` (cheap: reads at most every refreshMs). */

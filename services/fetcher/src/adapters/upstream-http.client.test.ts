@@ -55,9 +55,17 @@ async function drain(path: string): Promise<number> {
 describe('UpstreamHttpClient', () => {
   test('lists with a form body and the browser-like headers', async () => {
     routes.set('/ctl/fetch_list2.php', (_q, res) => res.end('a_BMC_1_rd5000_2026-02-09_20-00_.csv,'));
-    expect(await client.list(key, signal)).toEqual({ kind: 'files', paths: ['a_BMC_1_rd5000_2026-02-09_20-00_.csv'] });
+    expect(await client.list(key, signal)).toEqual({
+      kind: 'files',
+      paths: ['a_BMC_1_rd5000_2026-02-09_20-00_.csv'],
+    });
     expect(seen?.body).toBe('branch=BMC&pos=1&date=2026-02-09');
-    expect(seen?.headers).toMatchObject({ 'user-agent': 'UA/1', referer: 'http://ref/', origin: 'http://origin', 'content-type': 'application/x-www-form-urlencoded' });
+    expect(seen?.headers).toMatchObject({
+      'user-agent': 'UA/1',
+      referer: 'http://ref/',
+      origin: 'http://origin',
+      'content-type': 'application/x-www-form-urlencoded',
+    });
   });
 
   test('an HTML page with status 200 is classified, a 503 is an http-5xx error', async () => {
@@ -87,7 +95,10 @@ describe('UpstreamHttpClient', () => {
     });
     const err = await drain('cut.csv').catch((e: unknown) => e);
     const { transportErrorKind } = await import('./upstream-http.client.js');
-    expect(['truncated', 'reset']).toContain(transportErrorKind(err as { code?: unknown }) ?? transportErrorKind((err as { cause?: { code?: unknown } }).cause));
+    expect(['truncated', 'reset']).toContain(
+      transportErrorKind(err as { code?: unknown }) ??
+        transportErrorKind((err as { cause?: { code?: unknown } }).cause),
+    );
   });
 
   test('a body that stalls longer than the idle timeout fails', async () => {
@@ -103,6 +114,8 @@ describe('UpstreamHttpClient', () => {
     const { toUpstreamError } = await import('./upstream-http.client.js');
     const e = new Error('db down');
     expect(toUpstreamError('download', e)).toBe(e);
-    expect(toUpstreamError('download', Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBeInstanceOf(UpstreamError);
+    expect(toUpstreamError('download', Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBeInstanceOf(
+      UpstreamError,
+    );
   });
 });

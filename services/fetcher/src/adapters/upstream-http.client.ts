@@ -74,11 +74,18 @@ export class UpstreamHttpClient {
 
   /** Starts a download; the caller must consume or destroy `body`. */
   async download(path: string, signal: AbortSignal): Promise<DownloadResponse> {
-    const url = /^https?:\/\//i.test(path) ? new URL(path) : new URL(this.opts.baseUrl + path.replace(/^\/+/, ''));
+    const url = /^https?:\/\//i.test(path)
+      ? new URL(path)
+      : new URL(this.opts.baseUrl + path.replace(/^\/+/, ''));
     const budget = AbortSignal.timeout(this.opts.downloadTimeoutMs);
     const deadline = AbortSignal.any([signal, budget]);
     try {
-      const res = await request(url, { method: 'GET', dispatcher: this.agent, headers: this.browserHeaders(), signal: deadline });
+      const res = await request(url, {
+        method: 'GET',
+        dispatcher: this.agent,
+        headers: this.browserHeaders(),
+        signal: deadline,
+      });
       await this.checkStatus('download', res.statusCode, res.body);
       const len = res.headers['content-length'];
       const contentLength = typeof len === 'string' && /^\d+$/.test(len) ? Number(len) : undefined;
@@ -101,15 +108,34 @@ export class UpstreamHttpClient {
     };
   }
 
-  private async checkStatus(kind: RequestKind, status: number, body: { dump(): Promise<void> }): Promise<void> {
+  private async checkStatus(
+    kind: RequestKind,
+    status: number,
+    body: { dump(): Promise<void> },
+  ): Promise<void> {
     if (status >= 200 && status < 300) return;
     await body.dump().catch(() => undefined); // frees the keep-alive socket
     throw new UpstreamError(kind, status >= 500 ? 'http-5xx' : 'http-4xx', `HTTP ${status}`);
   }
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-const RESET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+const RESET_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ECONNABORTED',
+]);
 
 /**
  * Maps a transport error to an UpstreamError. Returns the error unchanged
@@ -121,15 +147,25 @@ export function toUpstreamError(kind: RequestKind, err: unknown, signal?: AbortS
   const e = err as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
   const error = transportErrorKind(e) ?? transportErrorKind(e.cause as typeof e | undefined);
   if (!error) return err;
-  return new UpstreamError(kind, error, String(e.message ?? e.code ?? 'transport error'), { cause: err });
+  const message =
+    typeof e.message === 'string' ? e.message : typeof e.code === 'string' ? e.code : 'transport error';
+  return new UpstreamError(kind, error, message, { cause: err });
 }
 
 /** The transport failure an error stands for, or undefined when it is not one (e.g. a database error). */
-export function transportErrorKind(e: { code?: unknown; name?: unknown } | undefined): UpstreamErrorKind | undefined {
+export function transportErrorKind(
+  e: { code?: unknown; name?: unknown } | undefined,
+): UpstreamErrorKind | undefined {
   if (!e) return undefined;
   const code = typeof e.code === 'string' ? e.code : '';
   if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return 'truncated';
   if (TIMEOUT_CODES.has(code) || e.name === 'TimeoutError') return 'timeout';
-  if (RESET_CODES.has(code) || code.startsWith('HPE_') || code === 'UND_ERR_ABORTED' || e.name === 'AbortError') return 'reset';
+  if (
+    RESET_CODES.has(code) ||
+    code.startsWith('HPE_') ||
+    code === 'UND_ERR_ABORTED' ||
+    e.name === 'AbortError'
+  )
+    return 'reset';
   return undefined;
 }

@@ -15,7 +15,11 @@ export function createUpstreamMetrics(registry: Registry) {
       labelNames: ['kind', 'error'] as const,
       registers: [registry],
     }),
-    bytes: new Counter({ name: 'posflow_upstream_bytes_total', help: 'Bytes downloaded from the upstream.', registers: [registry] }),
+    bytes: new Counter({
+      name: 'posflow_upstream_bytes_total',
+      help: 'Bytes downloaded from the upstream.',
+      registers: [registry],
+    }),
     downloadSeconds: new Histogram({
       name: 'posflow_upstream_download_seconds',
       help: 'Time to download and store one file.',

@@ -4,7 +4,12 @@ import { CircuitBreaker, type BreakerState } from './circuit-breaker.js';
 function setup(threshold = 3, openMs = 1_000) {
   let now = 0;
   const changes: BreakerState[] = [];
-  const breaker = new CircuitBreaker({ failureThreshold: threshold, openMs, now: () => now, onChange: (s) => changes.push(s) });
+  const breaker = new CircuitBreaker({
+    failureThreshold: threshold,
+    openMs,
+    now: () => now,
+    onChange: (s) => changes.push(s),
+  });
   return { breaker, changes, advance: (ms: number) => (now += ms) };
 }
 

@@ -1,7 +1,11 @@
 export type BreakerState = 'closed' | 'half-open' | 'open';
 
 /** Gauge values of `posflow_upstream_breaker_state`. */
-export const BREAKER_GAUGE: Readonly<Record<BreakerState, number>> = Object.freeze({ closed: 0, 'half-open': 1, open: 2 });
+export const BREAKER_GAUGE: Readonly<Record<BreakerState, number>> = Object.freeze({
+  closed: 0,
+  'half-open': 1,
+  open: 2,
+});
 
 export interface BreakerOptions {
   /** Consecutive upstream failures that open the breaker. */

@@ -15,10 +15,14 @@ describe('export file names', () => {
     });
   });
 
-  test.each(['readme.txt', 'a_BMC_1_rd5000.csv', 'a_BMC_1_rd9999_2026-02-09_20-00_.csv', 'a_BMC_x_rd5000_2026-02-09_20-00_.csv', 'a_BMC_1_rd5000_2026-02-30_20-00_.csv', 'a_bmc_1_rd5000_2026-02-09_20-00_.csv'])(
-    'rejects %s',
-    (name) => expect(parseExportFileName(name)).toBeNull(),
-  );
+  test.each([
+    'readme.txt',
+    'a_BMC_1_rd5000.csv',
+    'a_BMC_1_rd9999_2026-02-09_20-00_.csv',
+    'a_BMC_x_rd5000_2026-02-09_20-00_.csv',
+    'a_BMC_1_rd5000_2026-02-30_20-00_.csv',
+    'a_bmc_1_rd5000_2026-02-09_20-00_.csv',
+  ])('rejects %s', (name) => expect(parseExportFileName(name)).toBeNull());
 
   test('the file name is the last path segment', () => {
     expect(fileNameOf('x/y/a_BMC_1_blpr_2026-02-09_20-00_.csv')).toBe('a_BMC_1_blpr_2026-02-09_20-00_.csv');
@@ -51,8 +55,19 @@ describe('selectListedFiles', () => {
 
 describe('chooseFiles', () => {
   test('most data rows wins, ties go to the later send time', () => {
-    const c = (type: 'rd5000' | 'blpr', dataRows: number, sendTime: string) => ({ type, dataRows, sendTime, name: `${type}-${sendTime}` });
-    const chosen = chooseFiles([c('rd5000', 10, '20-00'), c('rd5000', 12, '19-00'), c('rd5000', 12, '18-00'), c('blpr', 0, '20-00'), c('blpr', 0, '21-00')]);
+    const c = (type: 'rd5000' | 'blpr', dataRows: number, sendTime: string) => ({
+      type,
+      dataRows,
+      sendTime,
+      name: `${type}-${sendTime}`,
+    });
+    const chosen = chooseFiles([
+      c('rd5000', 10, '20-00'),
+      c('rd5000', 12, '19-00'),
+      c('rd5000', 12, '18-00'),
+      c('blpr', 0, '20-00'),
+      c('blpr', 0, '21-00'),
+    ]);
     expect(chosen.get('rd5000')?.sendTime).toBe('19-00');
     expect(chosen.get('blpr')?.sendTime).toBe('21-00');
     expect(missingTypes(chosen)).toEqual(['rd5500', 'rd1800', 'discount', 'rd5800', 'rd5900']);

@@ -7,7 +7,8 @@ import { parseExportFileName } from './export-file-name.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../../../shared/fixtures/pos-exports');
 const haveFixtures = existsSync(FIXTURES);
-if (!haveFixtures) console.warn(`export-headers.test: ${FIXTURES} is absent; the real-file header checks are skipped`);
+if (!haveFixtures)
+  console.warn(`export-headers.test: ${FIXTURES} is absent; the real-file header checks are skipped`);
 
 describe('checkExportHead', () => {
   test('accepts each type with its own header, with or without a BOM and CRLF', () => {
@@ -26,7 +27,9 @@ describe('checkExportHead', () => {
 
   test('rejects HTML pages, the upstream error text and empty bodies', () => {
     expect(checkExportHead('rd5000', '<!DOCTYPE html>\n<html>')).toMatchObject({ ok: false, error: 'html' });
-    expect(checkExportHead('blpr', 'An error occurred, check your Internet or contact a technician.')).toMatchObject({ ok: false, error: 'error-text' });
+    expect(
+      checkExportHead('blpr', 'An error occurred, check your Internet or contact a technician.'),
+    ).toMatchObject({ ok: false, error: 'error-text' });
     expect(checkExportHead('rd1800', '')).toMatchObject({ ok: false, error: 'invalid-header' });
   });
 
@@ -42,7 +45,8 @@ describe('checkExportHead', () => {
       const head = readFileSync(join(FIXTURES, name)).subarray(0, 4096).toString('utf8');
       expect(checkExportHead(parsed.type, head), name).toEqual({ ok: true });
       // and no other type's rule accepts it
-      for (const other of FILE_TYPES.filter((t) => t !== parsed.type)) expect(checkExportHead(other, head).ok, `${name} as ${other}`).toBe(false);
+      for (const other of FILE_TYPES.filter((t) => t !== parsed.type))
+        expect(checkExportHead(other, head).ok, `${name} as ${other}`).toBe(false);
     }
     expect([...seen].sort()).toEqual([...FILE_TYPES].sort());
   });

@@ -7,7 +7,9 @@ export { EXPECTED_HEADER_PREFIX };
 /** Bytes of a body we look at before deciding (a header line is ~600 bytes at most). */
 export const HEAD_BYTES = 4096;
 
-export type HeadVerdict = { ok: true } | { ok: false; error: 'html' | 'error-text' | 'invalid-header'; detail: string };
+export type HeadVerdict =
+  | { ok: true }
+  | { ok: false; error: 'html' | 'error-text' | 'invalid-header'; detail: string };
 
 /**
  * Decides from the first bytes of a download whether it is the export it
@@ -18,11 +20,16 @@ export type HeadVerdict = { ok: true } | { ok: false; error: 'html' | 'error-tex
 export function checkExportHead(type: FileType, head: string): HeadVerdict {
   const text = head.replace(/^\uFEFF/, '');
   if (looksLikeHtml(text)) return { ok: false, error: 'html', detail: 'HTML page instead of CSV' };
-  if (isUpstreamErrorText(text)) return { ok: false, error: 'error-text', detail: 'upstream error text instead of CSV' };
+  if (isUpstreamErrorText(text))
+    return { ok: false, error: 'error-text', detail: 'upstream error text instead of CSV' };
   const expected = EXPECTED_HEADER_PREFIX[type];
   const firstLine = text.split('\n', 1)[0]?.replace(/\r$/, '') ?? '';
   if (!firstLine.startsWith(expected)) {
-    return { ok: false, error: 'invalid-header', detail: `expected ${type} header "${expected}…", got "${firstLine.slice(0, 80)}"` };
+    return {
+      ok: false,
+      error: 'invalid-header',
+      detail: `expected ${type} header "${expected}…", got "${firstLine.slice(0, 80)}"`,
+    };
   }
   return { ok: true };
 }

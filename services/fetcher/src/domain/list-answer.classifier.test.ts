@@ -14,12 +14,13 @@ describe('classifyListAnswer', () => {
     expect(classifyListAnswer(body)).toEqual({ kind: 'empty' });
   });
 
-  test.each(['<!DOCTYPE html><html><body>Session expired</body></html>', '\n  <!doctype HTML>\n<title>x</title>', '<html><body>500</body></html>'])(
-    'an HTML page is a failure, whatever the case (%#)',
-    (body) => {
-      expect(classifyListAnswer(body).kind).toBe('html');
-    },
-  );
+  test.each([
+    '<!DOCTYPE html><html><body>Session expired</body></html>',
+    '\n  <!doctype HTML>\n<title>x</title>',
+    '<html><body>500</body></html>',
+  ])('an HTML page is a failure, whatever the case (%#)', (body) => {
+    expect(classifyListAnswer(body).kind).toBe('html');
+  });
 
   test('the PHP app error text is a failure', () => {
     expect(classifyListAnswer(UPSTREAM_ERROR_TEXT).kind).toBe('error-text');

@@ -12,7 +12,9 @@ export type ListAnswer =
 /** True when a body (or its first bytes) is an HTML page rather than data. */
 export function looksLikeHtml(text: string): boolean {
   const t = text.trimStart().slice(0, 4096).toLowerCase();
-  return t.includes('<!doctype html') || t.startsWith('<html') || t.startsWith('<?xml') || t.startsWith('<head');
+  return (
+    t.includes('<!doctype html') || t.startsWith('<html') || t.startsWith('<?xml') || t.startsWith('<head')
+  );
 }
 
 export function isUpstreamErrorText(text: string): boolean {

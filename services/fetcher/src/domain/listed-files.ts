@@ -19,7 +19,10 @@ export interface ListedProblem {
  * export pattern, and names of another partition. Empty entries are skipped;
  * a path listed twice is downloaded once.
  */
-export function selectListedFiles(key: PartitionKey, paths: readonly string[]): { files: ListedFile[]; problems: ListedProblem[] } {
+export function selectListedFiles(
+  key: PartitionKey,
+  paths: readonly string[],
+): { files: ListedFile[]; problems: ListedProblem[] } {
   const files: ListedFile[] = [];
   const problems: ListedProblem[] = [];
   const seen = new Set<string>();
@@ -29,9 +32,17 @@ export function selectListedFiles(key: PartitionKey, paths: readonly string[]): 
     seen.add(name);
     const parsed = parseExportFileName(name);
     if (!parsed) {
-      problems.push({ kind: 'unrecognised-file', name, detail: `listed file "${path}" does not follow <prefix>_<BRANCH>_<POS>_<TYPE>_<DATE>_<HH-MM>_.csv` });
+      problems.push({
+        kind: 'unrecognised-file',
+        name,
+        detail: `listed file "${path}" does not follow <prefix>_<BRANCH>_<POS>_<TYPE>_<DATE>_<HH-MM>_.csv`,
+      });
     } else if (parsed.branch !== key.branch || parsed.pos !== key.pos || parsed.date !== key.date) {
-      problems.push({ kind: 'unrecognised-file', name, detail: `listed for ${partitionId(key)} but named for ${partitionId(parsed)}` });
+      problems.push({
+        kind: 'unrecognised-file',
+        name,
+        detail: `listed for ${partitionId(key)} but named for ${partitionId(parsed)}`,
+      });
     } else {
       files.push({ ...parsed, path });
     }

@@ -1,7 +1,16 @@
 import { TransientError } from '@posflow/runtime';
 
 /** What went wrong talking to the upstream; the label values of `posflow_upstream_errors_total{error}`. */
-export const UPSTREAM_ERROR_KINDS = ['html', 'error-text', 'http-5xx', 'http-4xx', 'timeout', 'reset', 'truncated', 'invalid-header'] as const;
+export const UPSTREAM_ERROR_KINDS = [
+  'html',
+  'error-text',
+  'http-5xx',
+  'http-4xx',
+  'timeout',
+  'reset',
+  'truncated',
+  'invalid-header',
+] as const;
 export type UpstreamErrorKind = (typeof UPSTREAM_ERROR_KINDS)[number];
 
 export type RequestKind = 'list' | 'download';
@@ -29,7 +38,12 @@ export class UpstreamError extends TransientError {
 
   /** Worth an immediate second try on the same message (the connection, not the content, failed). */
   get retryableNow(): boolean {
-    return this.error === 'reset' || this.error === 'timeout' || this.error === 'truncated' || this.error === 'http-5xx';
+    return (
+      this.error === 'reset' ||
+      this.error === 'timeout' ||
+      this.error === 'truncated' ||
+      this.error === 'http-5xx'
+    );
   }
 }
 

@@ -3,14 +3,28 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type ChannelModel } from 'amqplib';
 import { Collections, Queues, type PartitionKey } from '@posflow/contracts';
 import { ensureCoreIndexes } from '@posflow/dal';
-import { AmqpClient, StageConsumer, connectMongo, createLogger, createRegistry, makeMessage, type MongoHandle, type Registry } from '@posflow/runtime';
+import {
+  AmqpClient,
+  StageConsumer,
+  connectMongo,
+  createLogger,
+  createRegistry,
+  makeMessage,
+  type MongoHandle,
+  type Registry,
+} from '@posflow/runtime';
 import { Env } from '../env.js';
 import { createFetcherService, type FetcherService } from '../fetcher.service.js';
 
 export const RETRY_DELAYS = '200,400';
 
 /** Env for a test fetcher: short retries and timeouts so failures settle quickly. */
-export function testEnv(upstreamUrl: string, amqpUrl: string, mongoUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function testEnv(
+  upstreamUrl: string,
+  amqpUrl: string,
+  mongoUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     AMQP_URL: amqpUrl,
     MONGO_URL: mongoUrl,
@@ -45,9 +59,17 @@ export async function startInProcessFetcher(env: Record<string, string>): Promis
   const mongo = await connectMongo(config.MONGO_URL, logger);
   // FerretDB 1.24 drops the connection on a createIndexes of several indexes that all exist
   // already (what a second replica's ensureCoreIndexes does), so only the first instance creates them.
-  const existing = await mongo.db.collection(Collections.partitions).indexes().catch(() => []);
+  const existing = await mongo.db
+    .collection(Collections.partitions)
+    .indexes()
+    .catch(() => []);
   if (existing.length <= 1) await ensureCoreIndexes(mongo.db);
-  const client = new AmqpClient({ url: config.AMQP_URL, logger, connectionName: 'fetcher-test', topology: { retryDelaysMs: config.RETRY_DELAYS_MS, deliveryLimit: config.DELIVERY_LIMIT } });
+  const client = new AmqpClient({
+    url: config.AMQP_URL,
+    logger,
+    connectionName: 'fetcher-test',
+    topology: { retryDelaysMs: config.RETRY_DELAYS_MS, deliveryLimit: config.DELIVERY_LIMIT },
+  });
   await client.start();
   const service = createFetcherService({ db: mongo.db, publisher: client, logger, registry, config });
   const consumer = new StageConsumer(client, 'fetch', service.handler, {
@@ -81,9 +103,17 @@ export class QueueProbe {
   }
 
   async publishFetch(key: PartitionKey, opts: { force?: boolean; jobId?: string } = {}): Promise<string> {
-    const msg = makeMessage('fetch.requested', 1, { partition: key, force: opts.force ?? false, ...(opts.jobId ? { jobId: opts.jobId } : {}) });
+    const msg = makeMessage('fetch.requested', 1, {
+      partition: key,
+      force: opts.force ?? false,
+      ...(opts.jobId ? { jobId: opts.jobId } : {}),
+    });
     const ch = await this.conn.createConfirmChannel();
-    ch.publish('posflow.work', 'fetch', Buffer.from(JSON.stringify(msg)), { persistent: true, messageId: msg.id, contentType: 'application/json' });
+    ch.publish('posflow.work', 'fetch', Buffer.from(JSON.stringify(msg)), {
+      persistent: true,
+      messageId: msg.id,
+      contentType: 'application/json',
+    });
     await ch.waitForConfirms();
     await ch.close();
     return msg.id;
@@ -105,7 +135,10 @@ export class QueueProbe {
     for (;;) {
       const m = await ch.get(queue, { noAck: true });
       if (!m) break;
-      out.push({ body: JSON.parse(m.content.toString()) as unknown, headers: (m.properties.headers ?? {}) as Record<string, unknown> });
+      out.push({
+        body: JSON.parse(m.content.toString()) as unknown,
+        headers: (m.properties.headers ?? {}) as Record<string, unknown>,
+      });
     }
     await ch.close();
     return out;
@@ -125,7 +158,11 @@ export class QueueProbe {
 export const COMBINE_QUEUE = Queues.work('combine');
 export const FETCH_DEAD = Queues.dead('fetch');
 
-export async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
