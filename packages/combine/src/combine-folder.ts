@@ -29,7 +29,7 @@ export interface CombineFolderSummary {
   ms: number;
 }
 
-const READ_CHUNK = 1024 * 1024;
+const READ_CHUNK = 256 * 1024;
 
 /**
  * The `pnpm combine` work: every group of a folder of POS exports, one
