@@ -1,12 +1,12 @@
 import type { Collection, Db, IndexDescription } from 'mongodb';
 import { Collections, type PartitionKey, type TransactionDoc, type TransactionFilter } from '@posflow/contracts';
 import type { PartitionSummary, PartitionViewsRepository } from '@posflow/dal';
-import { afterCursor, encodeCursor, type PageCursor } from '../domain/cursor.js';
+import { encodeCursor, type PageCursor } from '../domain/cursor.js';
+import { addDays } from '../domain/dates.js';
 
 /** Indexes behind the gateway's reads of `transactions` (the importer owns the write-side ones). */
 export const transactionReadIndexes: IndexDescription[] = [
   { key: { date: -1, time: -1, _id: -1 }, name: 'gw_newest' },
-  { key: { branch: 1, date: -1, time: -1 }, name: 'gw_branch_newest' },
   { key: { pg: 1, line: -1 }, name: 'gw_pg_line' },
 ];
 
@@ -52,30 +52,35 @@ export class TransactionsReader {
   }
 
   /**
-   * One page in (date, time, _id) order. Rows of a generation that is not
-   * current are skipped after the fact: they exist only for the moments of a
-   * swap, so checking the few partitions of a page is far cheaper than
-   * matching every current generation of the range.
+   * One page in (date, time, _id) order, read one business date at a time:
+   * `{date: d, …}` is an equality the database can serve from an index
+   * (FerretDB 1.x pushes equalities down but sorts and ranges in memory over
+   * the whole collection, which made a range query take minutes on a year of
+   * rows). A date's matching rows are ordered here; dates are walked until the
+   * page is full. Rows of a generation that is not current are skipped: they
+   * exist only for the moments of a swap.
    */
   async queryTransactions(
     f: RowFilter,
     opts: { descending: boolean; limit: number; cursor?: PageCursor | undefined },
   ): Promise<{ items: TransactionRow[]; nextCursor: string | null }> {
-    const and = [{ date: { $gte: f.from, $lte: f.to } }, ...rowConditions(f)];
-    if (opts.cursor) and.push(afterCursor(opts.cursor, opts.descending));
+    const conditions = rowConditions(f);
     const dir = opts.descending ? -1 : 1;
-    const cursor = this.col
-      .find({ $and: and }, { projection: { legacy: 0, dateAt: 0 } })
-      .sort({ date: dir, time: dir, _id: dir })
-      .batchSize(Math.min(opts.limit + 1, 1_000));
+    const c = opts.cursor;
+    const start = c ? c.d : opts.descending ? f.to : f.from;
     const items: TransactionRow[] = [];
     const generations = new Map<string, number>();
-    let batch: TransactionDoc[] = [];
     let more = false;
-    const flush = async () => {
-      const unknown = [...new Set(batch.map((r) => r.partitionId))].filter((id) => !generations.has(id));
+    for (let date = start; opts.descending ? date >= f.from : date <= f.to; date = addDays(date, dir)) {
+      if (date < f.from || date > f.to) continue;
+      const rows = await this.col
+        .find({ date, ...(conditions.length ? { $and: conditions } : {}) }, { projection: { legacy: 0, dateAt: 0 } })
+        .toArray();
+      rows.sort((a, b) => dir * (a.time.localeCompare(b.time) || a._id.localeCompare(b._id)));
+      const after = c && date === c.d ? rows.filter((r) => dir * (r.time.localeCompare(c.t) || r._id.localeCompare(c.i)) > 0) : rows;
+      const unknown = [...new Set(after.map((r) => r.partitionId))].filter((id) => !generations.has(id));
       for (const p of await this.partitions.byIds(unknown)) generations.set(p._id, p.generation);
-      for (const r of batch) {
+      for (const r of after) {
         if (generations.get(r.partitionId) !== r.generation) continue;
         if (items.length === opts.limit) {
           more = true;
@@ -84,17 +89,8 @@ export class TransactionsReader {
         const { pg: _pg, ...row } = r;
         items.push(row);
       }
-      batch = [];
-    };
-    for await (const r of cursor) {
-      batch.push(r);
-      if (batch.length >= opts.limit + 1) {
-        await flush();
-        if (more) break;
-      }
+      if (more) break;
     }
-    if (!more && batch.length > 0) await flush();
-    await cursor.close();
     const last = items.at(-1);
     return { items, nextCursor: more && last ? encodeCursor({ d: last.date, t: last.time, i: last._id }) : null };
   }

@@ -17,15 +17,3 @@ export function decodeCursor(s: string): PageCursor | null {
     return null;
   }
 }
-
-/** Mongo filter for rows strictly after `c` in (date, time, _id) order, descending or ascending. */
-export function afterCursor(c: PageCursor, descending: boolean): Record<string, unknown> {
-  const op = descending ? '$lt' : '$gt';
-  return {
-    $or: [
-      { date: { [op]: c.d } },
-      { date: c.d, time: { [op]: c.t } },
-      { date: c.d, time: c.t, _id: { [op]: c.i } },
-    ],
-  };
-}
