@@ -8,3 +8,8 @@ export * from './job-views.repository.js';
 export * from './filerecord-views.repository.js';
 export * from './dropped-rows.repository.js';
 export * from './group-sums.js';
+export * from './generation-snapshot.js';
+export * from './transaction-cursor.js';
+export * from './transactions.repository.js';
+export * from './rollups.repository.js';
+export * from './data-indexes.js';
