@@ -1,1 +1,19 @@
-export {};
+import { ensureCoreIndexes, ensureDataIndexes } from '@posflow/dal';
+import { loadEnv, startServiceBase } from '@posflow/runtime';
+import { Env } from './env.js';
+import { createImporterService } from './importer.service.js';
+
+// The importer's only wiring point (STYLE.md §5). Shutdown order is the
+// service base's: consumer drains, broker closes, database closes, ops closes.
+const env = loadEnv('importer', Env);
+const base = await startServiceBase('importer', env);
+await ensureCoreIndexes(base.mongo.db);
+await ensureDataIndexes(base.mongo.db);
+const importer = createImporterService({
+  db: base.mongo.db,
+  registry: base.registry,
+  logger: base.logger,
+  batchSize: env.IMPORT_BATCH_SIZE,
+});
+await base.consume('import', importer.handler, importer.onDeadLetter);
+await base.startOps();

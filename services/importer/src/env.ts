@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { BaseEnv, WorkerEnvFields } from '@posflow/runtime';
+
+export const Env = BaseEnv.extend({
+  ...WorkerEnvFields,
+  /** Rows per unordered insert: large enough to amortise round trips, small enough that a redelivery redoes little. */
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1000),
+});
+export type Env = z.infer<typeof Env>;

@@ -1,0 +1,50 @@
+import type { Db } from 'mongodb';
+import {
+  JobsRepository,
+  MonitorRepository,
+  PartitionsRepository,
+  RollupsRepository,
+  TransactionsRepository,
+} from '@posflow/dal';
+import type { Logger, Registry } from '@posflow/runtime';
+import { GridFsArtifactSource, type ArtifactSource } from './adapters/artifact-store.js';
+import { createDeadLetterHook } from './dead-letter.hook.js';
+import { createImportHandler } from './import-partition.handler.js';
+import { createImportMetrics } from './import-metrics.js';
+
+export interface ImporterServiceDeps {
+  db: Db;
+  registry: Registry;
+  logger: Logger;
+  batchSize: number;
+  /** Defaults to the GridFS `artifacts` bucket. */
+  artifacts?: ArtifactSource;
+}
+
+/** Builds the importer's repositories and returns its handler and dead-letter hook (main.ts and tests wire them). */
+export function createImporterService(deps: ImporterServiceDeps) {
+  const partitions = new PartitionsRepository(deps.db);
+  const jobs = new JobsRepository(deps.db, partitions);
+  const transactions = new TransactionsRepository(deps.db);
+  const rollups = new RollupsRepository(deps.db);
+  const monitor = new MonitorRepository(deps.db);
+  const metrics = createImportMetrics(deps.registry);
+  const handler = createImportHandler({
+    partitions,
+    jobs,
+    transactions,
+    rollups,
+    artifacts: deps.artifacts ?? new GridFsArtifactSource(deps.db),
+    metrics,
+    batchSize: deps.batchSize,
+  });
+  const onDeadLetter = createDeadLetterHook({
+    partitions,
+    jobs,
+    monitor,
+    transactions,
+    rollups,
+    logger: deps.logger,
+  });
+  return { handler, onDeadLetter, metrics };
+}

@@ -1,0 +1,3 @@
+export * from './parsed-rows.generator.js';
+export * from './artifact.writer.js';
+export * from './import-message.js';
