@@ -39,9 +39,12 @@ pnpm --filter "$pkg" --if-present run build:assets
 pnpm --filter "$pkg" deploy --prod "/out/$dir"
 # Build output that a package's .gitignore hides from `deploy` (the dashboard's public/).
 if [ -d "$dir/public" ]; then cp -r "$dir/public" "/out/$dir/public"; fi
-# Sources, maps and type declarations are not needed at run time.
-find /out -type d \( -name src -o -name web \) -prune -exec rm -rf {} +
-find /out \( -name '*.map' -o -name '*.d.ts' -o -name '*.tsbuildinfo' -o -name 'tsconfig*.json' \) -type f -delete
+# Our sources, maps and declarations are not needed at run time (only in our
+# own packages: third-party packages may keep code under src/).
+for p in "/out/$dir" "/out/$dir"/node_modules/.pnpm/@posflow+*/node_modules/@posflow/*; do
+  rm -rf "$p/src" "$p/web" "$p"/tsconfig*.json
+  if [ -d "$p/dist" ]; then find "$p/dist" \( -name '*.map' -o -name '*.d.ts' -o -name '*.tsbuildinfo' \) -type f -delete; fi
+done
 ln -s "$dir/$entry" /out/main.js
 test -f "/out/$dir/$entry"
 SH

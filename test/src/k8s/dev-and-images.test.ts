@@ -174,6 +174,8 @@ describe('Dockerfile', () => {
   test('the chart starts entry points that exist in the workspace', () => {
     for (const svc of SERVICES)
       expect(existsSync(join(REPO_ROOT, 'services', svc, 'src', 'main.ts')), svc).toBe(true);
+    // The daily CronJob's CLI.
+    expect(existsSync(join(REPO_ROOT, 'services/gateway/src/cli/main.ts'))).toBe(true);
     const args = byKind(renderChart(), 'Deployment').map(
       (d) =>
         (d.spec as { template: { spec: { containers: Array<{ args: string[] }> } } }).template.spec
