@@ -7,16 +7,31 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DROPPED_CSV_HEADER } from './dropped-csv.writer.js';
 import { LEGACY_HEADER } from './legacy-csv.renderer.js';
 import { LOOKUP_FILES, rd5000File, rd5000Line } from './testing/group-builder.js';
-import { LEGACY_OUTPUT_DIR, NO_FIXTURES, POS_EXPORTS_DIR, REFERENCE_DIR, REPO_ROOT, noFixturesReason } from './testing/shared-fixtures.js';
+import {
+  LEGACY_OUTPUT_DIR,
+  NO_FIXTURES,
+  POS_EXPORTS_DIR,
+  REFERENCE_DIR,
+  REPO_ROOT,
+  noFixturesReason,
+} from './testing/shared-fixtures.js';
 
 // The CLI as built (`pnpm test` builds first): the test runs what operators run.
 const CLI = join(REPO_ROOT, 'packages/combine/dist/cli.js');
 
 function runCli(...args: string[]) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run pnpm build first`);
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, REFERENCE_DIR: '' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, REFERENCE_DIR: '' },
+  });
   const lines = r.stdout.trim().split('\n');
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, summary: JSON.parse(lines.at(-1) || 'null') as Record<string, number> | null };
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    summary: JSON.parse(lines.at(-1) || 'null') as Record<string, number> | null,
+  };
 }
 
 let tmp: string;
@@ -51,9 +66,13 @@ describe('pnpm combine', () => {
     const ref = join(tmp, 'ref');
     await mkdir(input);
     await mkdir(ref);
-    const name = (type: string, send: string, branch = 'BMC') => join(input, `a_${branch}_1_${type}_2026-02-09_${send}_.csv`);
+    const name = (type: string, send: string, branch = 'BMC') =>
+      join(input, `a_${branch}_1_${type}_2026-02-09_${send}_.csv`);
     await writeFile(name('rd5000', '20-00'), rd5000File({ INVOICE: 'EARLY1' }, { INVOICE: 'EARLY2' }));
-    await writeFile(name('rd5000', '21-00'), rd5000File({ INVOICE: 'LATE1' }, { DATE: '2026-01-01', INVOICE: 'LATE2' }));
+    await writeFile(
+      name('rd5000', '21-00'),
+      rd5000File({ INVOICE: 'LATE1' }, { DATE: '2026-01-01', INVOICE: 'LATE2' }),
+    );
     await writeFile(name('rd5000', '19-00'), rd5000File({ INVOICE: 'ONLY' }));
     for (const [type, text] of Object.entries(LOOKUP_FILES)) await writeFile(name(type, '20-00'), text);
     await writeFile(name('rd5500', '20-00', 'EME'), LOOKUP_FILES.rd5500);

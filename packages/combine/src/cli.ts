@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { combineFolder } from './combine-folder.js';
 import { loadReference } from './reference.loader.js';
 
-const USAGE = 'usage: pnpm combine <input-dir> <output-dir> [--reference <dir>] [--concurrency <n>] [--spill-threshold <chars>]';
+const USAGE =
+  'usage: pnpm combine <input-dir> <output-dir> [--reference <dir>] [--concurrency <n>] [--spill-threshold <chars>]';
 
 /**
  * `pnpm combine <input-dir> <output-dir>`: combines every group of a folder of
@@ -24,13 +25,19 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   const [inputArg, outputArg] = positionals;
-  if (inputArg === undefined || outputArg === undefined || positionals.length > 2) throw new UsageError(USAGE);
+  if (inputArg === undefined || outputArg === undefined || positionals.length > 2)
+    throw new UsageError(USAGE);
   const inputDir = resolve(inputArg);
   const referenceDir = values.reference ?? process.env.REFERENCE_DIR ?? join(dirname(inputDir), 'reference');
-  if (!existsSync(referenceDir)) console.error(`combine: no reference folder at ${referenceDir}: clean-up tables and newBranches are empty`);
+  if (!existsSync(referenceDir))
+    console.error(
+      `combine: no reference folder at ${referenceDir}: clean-up tables and newBranches are empty`,
+    );
   const reference = await loadReference(referenceDir);
   if (reference.missingFiles.length > 0 && existsSync(referenceDir)) {
-    console.error(`combine: reference files absent from ${referenceDir}: ${reference.missingFiles.join(', ')}`);
+    console.error(
+      `combine: reference files absent from ${referenceDir}: ${reference.missingFiles.join(', ')}`,
+    );
   }
   const summary = await combineFolder({
     inputDir,
@@ -45,7 +52,8 @@ async function main(argv: string[]): Promise<void> {
 function positiveInt(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
   return n;
 }
 

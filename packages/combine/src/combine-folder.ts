@@ -6,7 +6,12 @@ import { pipeline } from 'node:stream/promises';
 import { FILE_TYPES, type DroppedRow, type FileType } from '@posflow/contracts';
 import { combineGroup, type GroupFile } from './combine-group.js';
 import { DroppedCsvWriter } from './dropped-csv.writer.js';
-import { chooseExportFile, groupExportFiles, type ExportFileNameParts, type ExportGroup } from './export-files.grouping.js';
+import {
+  chooseExportFile,
+  groupExportFiles,
+  type ExportFileNameParts,
+  type ExportGroup,
+} from './export-files.grouping.js';
 import { renderLegacyCsv } from './legacy-csv.renderer.js';
 import { countDataRows } from './line.reader.js';
 import type { ReferenceData } from './reference-data.js';
@@ -47,7 +52,13 @@ export async function combineFolder(options: CombineFolderOptions): Promise<Comb
   let rows = 0;
   try {
     for (const name of unrecognised) {
-      dropped.write('', { reason: 'unrecognised-file-name', file: name, line: 0, raw: '', detail: 'not <prefix>_<BRANCH>_<POS>_<TYPE>_<DATE>_<HH-MM>_.csv' });
+      dropped.write('', {
+        reason: 'unrecognised-file-name',
+        file: name,
+        line: 0,
+        raw: '',
+        detail: 'not <prefix>_<BRANCH>_<POS>_<TYPE>_<DATE>_<HH-MM>_.csv',
+      });
     }
     await forEachBounded(groups, options.concurrency ?? 4, async (group) => {
       const written = await combineOne(group, options, (row) => dropped.write(group.id, row));
@@ -59,7 +70,11 @@ export async function combineFolder(options: CombineFolderOptions): Promise<Comb
   return { groups: groups.length, rows, dropped: dropped.count, ms: Math.round(performance.now() - started) };
 }
 
-async function combineOne(group: ExportGroup, options: CombineFolderOptions, onDrop: (row: DroppedRow) => void): Promise<number> {
+async function combineOne(
+  group: ExportGroup,
+  options: CombineFolderOptions,
+  onDrop: (row: DroppedRow) => void,
+): Promise<number> {
   const files: Partial<Record<FileType, GroupFile>> = {};
   for (const type of FILE_TYPES) {
     const chosen = await chooseFile(options.inputDir, group.files[type] ?? []);
@@ -78,21 +93,34 @@ async function combineOne(group: ExportGroup, options: CombineFolderOptions, onD
       tmpDir: options.tmpDir,
     },
   );
-  await pipeline(Readable.from(renderLegacyCsv(run.batches())), createWriteStream(join(options.outputDir, `${group.id}.csv`)));
+  await pipeline(
+    Readable.from(renderLegacyCsv(run.batches())),
+    createWriteStream(join(options.outputDir, `${group.id}.csv`)),
+  );
   return run.report.rows;
 }
 
 /** Re-sent duplicates are counted only when there is a choice to make. */
-async function chooseFile(dir: string, candidates: readonly ExportFileNameParts[]): Promise<ExportFileNameParts | undefined> {
+async function chooseFile(
+  dir: string,
+  candidates: readonly ExportFileNameParts[],
+): Promise<ExportFileNameParts | undefined> {
   if (candidates.length <= 1) return candidates[0];
   const counted = await Promise.all(
-    candidates.map(async (c) => ({ ...c, dataRows: await countDataRows(createReadStream(join(dir, c.name), { highWaterMark: READ_CHUNK })) })),
+    candidates.map(async (c) => ({
+      ...c,
+      dataRows: await countDataRows(createReadStream(join(dir, c.name), { highWaterMark: READ_CHUNK })),
+    })),
   );
   return chooseExportFile(counted);
 }
 
 /** Runs `work` over `items`, at most `limit` at a time; after a failure starts nothing new, waits for the rest, rethrows. */
-async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+async function forEachBounded<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {

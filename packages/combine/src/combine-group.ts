@@ -1,7 +1,14 @@
 import type { DropReason, DroppedRow, FileType, ParsedRow } from '@posflow/contracts';
 import { parseCsvLine } from './csv-line.parser.js';
 import { buildGroupLookups, buildLoyaltyLookup, type LookupFileType } from './group-lookups.builder.js';
-import { FORWARD_FIELDS, buildRow, loyaltyKeyOf, rowContext, rowProblem, type RowContext } from './legacy-row.builder.js';
+import {
+  FORWARD_FIELDS,
+  buildRow,
+  loyaltyKeyOf,
+  rowContext,
+  rowProblem,
+  type RowContext,
+} from './legacy-row.builder.js';
 import { readLineBatches, type ByteSource } from './line.reader.js';
 import type { ReferenceData } from './reference-data.js';
 import { ReverseLineBuffer } from './reverse-line.buffer.js';
@@ -93,7 +100,13 @@ export function combineGroup(input: GroupInput, options: CombineOptions): Combin
   async function* batches(): AsyncGenerator<ParsedRow[]> {
     const rd5000 = input.files.rd5000;
     if (rd5000 === undefined) {
-      drop({ reason: 'missing-rd5000', file: 'rd5000', line: 0, raw: '', detail: 'the group has no rd5000 file: no rows' });
+      drop({
+        reason: 'missing-rd5000',
+        file: 'rd5000',
+        line: 0,
+        raw: '',
+        detail: 'the group has no rd5000 file: no rows',
+      });
       report.complete = true;
       return;
     }
@@ -105,7 +118,10 @@ export function combineGroup(input: GroupInput, options: CombineOptions): Combin
     }
     const lookups = await buildGroupLookups(sources, options.reference.newBranches.has(input.key.branch));
     const ctx = rowContext(input.key, lookups, options.reference);
-    const buffer = new ReverseLineBuffer({ thresholdChars: options.spillThresholdChars ?? DEFAULT_SPILL_THRESHOLD, tmpDir: options.tmpDir });
+    const buffer = new ReverseLineBuffer({
+      thresholdChars: options.spillThresholdChars ?? DEFAULT_SPILL_THRESHOLD,
+      tmpDir: options.tmpDir,
+    });
     try {
       const loyaltyKeys = await readKeptLines(rd5000, ctx, buffer, report, drop);
       ctx.lookups = { ...lookups, loyalty: await buildLoyaltyLookup(input.files.blpr?.open(), loyaltyKeys) };
@@ -146,7 +162,10 @@ async function readKeptLines(
       if (line === 1 && text.startsWith('STORE_NUM,')) continue;
       report.dataLines++;
       // A line with a quote is read whole to catch an unclosed one.
-      const { fields, unterminated } = parseCsvLine(text, text.includes('"') ? Number.POSITIVE_INFINITY : FORWARD_FIELDS);
+      const { fields, unterminated } = parseCsvLine(
+        text,
+        text.includes('"') ? Number.POSITIVE_INFINITY : FORWARD_FIELDS,
+      );
       const problem = rowProblem(fields, unterminated, ctx);
       if (problem !== null) {
         drop({ reason: problem.reason, file: file.name, line, raw: text, detail: problem.detail });
@@ -162,7 +181,12 @@ async function readKeptLines(
 }
 
 /** Reverse pass: kept lines last-first, built into rows (parsing again is cheaper than holding rows). */
-async function* replay(buffer: ReverseLineBuffer, ctx: RowContext, batchSize: number, report: CombineReport): AsyncGenerator<ParsedRow[]> {
+async function* replay(
+  buffer: ReverseLineBuffer,
+  ctx: RowContext,
+  batchSize: number,
+  report: CombineReport,
+): AsyncGenerator<ParsedRow[]> {
   let batch: ParsedRow[] = [];
   for await (const { numbers, texts } of buffer.segmentsLastFirst()) {
     for (let i = texts.length - 1; i >= 0; i--) {

@@ -20,12 +20,18 @@ describe('parseCsvLine', () => {
   });
 
   test('a quoted field may hold commas', () => {
-    expect(parseCsvLine('"GOTO W EGG,TB",Breakfast Meals').fields).toEqual(['GOTO W EGG,TB', 'Breakfast Meals']);
+    expect(parseCsvLine('"GOTO W EGG,TB",Breakfast Meals').fields).toEqual([
+      'GOTO W EGG,TB',
+      'Breakfast Meals',
+    ]);
   });
 
   test('lenient like Python csv: a quote inside an unquoted field is literal, text after a closing quote is kept', () => {
     // conversion.csv line 358: `EXTE SUP BURGER",EXTREME SUPREME BURGER`
-    expect(parseCsvLine('EXTE SUP BURGER",EXTREME SUPREME BURGER').fields).toEqual(['EXTE SUP BURGER"', 'EXTREME SUPREME BURGER']);
+    expect(parseCsvLine('EXTE SUP BURGER",EXTREME SUPREME BURGER').fields).toEqual([
+      'EXTE SUP BURGER"',
+      'EXTREME SUPREME BURGER',
+    ]);
     expect(parseCsvLine('"abc"def,x').fields).toEqual(['abcdef', 'x']);
     // conversion.csv line 350: `"EXTE BURGER""",EXTREME BURGER`
     expect(parseCsvLine('"EXTE BURGER""",EXTREME BURGER').fields).toEqual(['EXTE BURGER"', 'EXTREME BURGER']);
@@ -36,10 +42,15 @@ describe('parseCsvLine', () => {
   });
 
   test('agrees with csv-parse on any properly quoted line', () => {
-    const field = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', ',', '"', 'Ñ', '=', '\t'), maxLength: 8 });
+    const field = fc.string({
+      unit: fc.constantFrom('a', 'Z', '0', ' ', ',', '"', 'Ñ', '=', '\t'),
+      maxLength: 8,
+    });
     fc.assert(
       fc.property(fc.array(field, { minLength: 1, maxLength: 12 }), fc.boolean(), (fields, quoteAll) => {
-        const line = fields.map((f) => (quoteAll || /[",]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',');
+        const line = fields
+          .map((f) => (quoteAll || /[",]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f))
+          .join(',');
         const ours = parseCsvLine(line);
         expect(ours).toEqual({ fields, unterminated: false });
         expect(parse(line, { relax_column_count: true })).toEqual(line === '' ? [] : [fields]);
@@ -50,7 +61,12 @@ describe('parseCsvLine', () => {
 
   test('maxFields stops after the first fields, quoted or not', () => {
     expect(parseCsvLine('a,b,c,d', 2).fields).toEqual(['a', 'b']);
-    expect(parseCsvLine('TEMP,09211959169,"=""00019702""","=""00019910""",1,BMC', 4).fields).toEqual(['TEMP', '09211959169', '="00019702"', '="00019910"']);
+    expect(parseCsvLine('TEMP,09211959169,"=""00019702""","=""00019910""",1,BMC', 4).fields).toEqual([
+      'TEMP',
+      '09211959169',
+      '="00019702"',
+      '="00019910"',
+    ]);
     expect(parseCsvLine('a', 4).fields).toEqual(['a']);
   });
 

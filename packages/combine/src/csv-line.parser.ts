@@ -19,7 +19,10 @@ export interface ParsedLine {
 export function parseCsvLine(line: string, maxFields = Number.POSITIVE_INFINITY): ParsedLine {
   // Nearly every line has no quote at all: the native split is several times faster than the scanner.
   if (!line.includes('"')) {
-    return { fields: maxFields === Number.POSITIVE_INFINITY ? line.split(',') : line.split(',', maxFields), unterminated: false };
+    return {
+      fields: maxFields === Number.POSITIVE_INFINITY ? line.split(',') : line.split(',', maxFields),
+      unterminated: false,
+    };
   }
   return scanQuoted(line, maxFields);
 }
@@ -66,7 +69,6 @@ function scanQuoted(line: string, maxFields: number): ParsedLine {
   }
   return { fields, unterminated: false };
 }
-
 
 /**
  * Just field `index` of the line (same rules as `parseCsvLine`), or undefined

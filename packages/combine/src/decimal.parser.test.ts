@@ -32,7 +32,9 @@ describe('parseMoneyE4', () => {
 
   test('equals exact decimal rounding (BigInt oracle) on any plain decimal', () => {
     const oracle = (sign: string, whole: string, frac: string): number => {
-      const scaled = BigInt((whole || '0') + frac.slice(0, 4).padEnd(4, '0')) + ((frac.charCodeAt(4) || 0) >= 0x35 ? 1n : 0n);
+      const scaled =
+        BigInt((whole || '0') + frac.slice(0, 4).padEnd(4, '0')) +
+        ((frac.charCodeAt(4) || 0) >= 0x35 ? 1n : 0n);
       return Number(sign === '-' ? -scaled : scaled) || 0;
     };
     const digits = (max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: max });
@@ -46,8 +48,9 @@ describe('parseMoneyE4', () => {
     );
   });
 
-  test.each(['', ' ', '-', '.', '1e3', '1,000.00', 'abc', '1.2.3', '99999999999999999999'])('%j → null', (text) =>
-    expect(parseMoneyE4(text)).toBeNull(),
+  test.each(['', ' ', '-', '.', '1e3', '1,000.00', 'abc', '1.2.3', '99999999999999999999'])(
+    '%j → null',
+    (text) => expect(parseMoneyE4(text)).toBeNull(),
   );
 });
 

@@ -55,7 +55,13 @@ export function parseDecimal(raw: string): number | null {
 }
 
 function hasOuterSpace(s: string): boolean {
-  return s.length > 0 && (s.charCodeAt(0) <= SPACE || s.charCodeAt(s.length - 1) <= SPACE || s.charCodeAt(0) > 0x7f || s.charCodeAt(s.length - 1) > 0x7f);
+  return (
+    s.length > 0 &&
+    (s.charCodeAt(0) <= SPACE ||
+      s.charCodeAt(s.length - 1) <= SPACE ||
+      s.charCodeAt(0) > 0x7f ||
+      s.charCodeAt(s.length - 1) > 0x7f)
+  );
 }
 
 const SCALE = [10_000, 1_000, 100, 10, 1];

@@ -15,13 +15,21 @@ describe('parseExportFileName', () => {
   });
 
   test('a directory part is ignored; a name without send time has sendTime ""', () => {
-    expect(parseExportFileName('x/y/b_BMC_2_blpr_2026-02-09_.csv')).toMatchObject({ name: 'b_BMC_2_blpr_2026-02-09_.csv', prefix: 'b', pos: 2, sendTime: '' });
+    expect(parseExportFileName('x/y/b_BMC_2_blpr_2026-02-09_.csv')).toMatchObject({
+      name: 'b_BMC_2_blpr_2026-02-09_.csv',
+      prefix: 'b',
+      pos: 2,
+      sendTime: '',
+    });
   });
 
-  test.each(['readme.txt', 'a_BMC_1_rd5000.csv', 'a_BMC_1_rd9999_2026-02-09_20-00_.csv', 'a_BMC_x_rd5000_2026-02-09_20-00_.csv', 'a_BMC_1_rd5000_2026-02-30_20-00_.csv'])(
-    '%s does not follow the pattern',
-    (name) => expect(parseExportFileName(name)).toBeNull(),
-  );
+  test.each([
+    'readme.txt',
+    'a_BMC_1_rd5000.csv',
+    'a_BMC_1_rd9999_2026-02-09_20-00_.csv',
+    'a_BMC_x_rd5000_2026-02-09_20-00_.csv',
+    'a_BMC_1_rd5000_2026-02-30_20-00_.csv',
+  ])('%s does not follow the pattern', (name) => expect(parseExportFileName(name)).toBeNull());
 });
 
 describe('chooseExportFile', () => {
@@ -51,7 +59,11 @@ describe('groupExportFiles', () => {
       'notes.txt',
       'record2025.csv',
     ]);
-    expect(groups.map((g) => g.id)).toEqual(['AYALA-FRN_1_2025-10-08', 'BMC_1_2026-02-09', 'BMC_2_2026-02-09']);
+    expect(groups.map((g) => g.id)).toEqual([
+      'AYALA-FRN_1_2025-10-08',
+      'BMC_1_2026-02-09',
+      'BMC_2_2026-02-09',
+    ]);
     expect(groups[1]?.files.rd5000?.map((f) => f.sendTime)).toEqual(['20-00', '21-30']);
     expect(groups[1]?.files.blpr).toHaveLength(1);
     expect(unrecognised).toEqual(['notes.txt', 'record2025.csv']);

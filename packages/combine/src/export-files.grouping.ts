@@ -63,7 +63,10 @@ export interface ExportGroup {
  * Names that do not follow the pattern come back in `unrecognised` for the
  * caller to report: never silently ignored.
  */
-export function groupExportFiles(names: readonly string[]): { groups: ExportGroup[]; unrecognised: string[] } {
+export function groupExportFiles(names: readonly string[]): {
+  groups: ExportGroup[];
+  unrecognised: string[];
+} {
   const groups = new Map<string, ExportGroup>();
   const unrecognised: string[] = [];
   for (const name of [...names].sort()) {

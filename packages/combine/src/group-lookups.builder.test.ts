@@ -1,18 +1,30 @@
 import { describe, expect, test } from 'vitest';
 import { buildGroupLookups, unwrapExcelText } from './group-lookups.builder.js';
 
-const RD5800_HEADER = 'STORE_NUM,TRANSDATE,INVOICE,CAS_CODE,AMT_TENDER,CHANGE,NAME,REF_NO,DATE,TIME,TAG,PAYCODE,TRN_CODE,REF_CODE,ORDERSLIP,REC_NO,CUSINFO1,CUSINFO2,CUSINFO3,TIN_TAG,TRANSNO,POS,BRANCH';
-const tender = (transNo: string, payCode: string) => `1,2026-02-09 00:00:00,00250455,19122,100.000,0.000,,,2026-02-09 00:00:00,07:25,S,${payCode},S,,11,1,,,,1,${transNo},1,BMC`;
+const RD5800_HEADER =
+  'STORE_NUM,TRANSDATE,INVOICE,CAS_CODE,AMT_TENDER,CHANGE,NAME,REF_NO,DATE,TIME,TAG,PAYCODE,TRN_CODE,REF_CODE,ORDERSLIP,REC_NO,CUSINFO1,CUSINFO2,CUSINFO3,TIN_TAG,TRANSNO,POS,BRANCH';
+const tender = (transNo: string, payCode: string) =>
+  `1,2026-02-09 00:00:00,00250455,19122,100.000,0.000,,,2026-02-09 00:00:00,07:25,S,${payCode},S,,11,1,,,,1,${transNo},1,BMC`;
 
 describe('buildGroupLookups', () => {
   test('every row counts, the header row included (legacy quirk)', async () => {
-    const l = await buildGroupLookups({ rd5500: ['INCODE,ITE_DESC,ECR_DESC,DEP_CODE\n'], rd1800: ['DEP_CODE,DEP_DESC,POS,BRANCH\n'] }, false);
+    const l = await buildGroupLookups(
+      { rd5500: ['INCODE,ITE_DESC,ECR_DESC,DEP_CODE\n'], rd1800: ['DEP_CODE,DEP_DESC,POS,BRANCH\n'] },
+      false,
+    );
     expect(l.products.get('INCODE')?.name).toBe('ITE_DESC');
     expect(l.departments.get('DEP_CODE')).toBe('DEP_DESC');
   });
 
   test('first row wins on a repeated key', async () => {
-    const l = await buildGroupLookups({ rd1800: ['01,FIRST\n01,SECOND\n'], discount: ['5,PWD\n5,OTHER\n'], rd5900: ['00001,CASH\n00001,CARD\n'] }, false);
+    const l = await buildGroupLookups(
+      {
+        rd1800: ['01,FIRST\n01,SECOND\n'],
+        discount: ['5,PWD\n5,OTHER\n'],
+        rd5900: ['00001,CASH\n00001,CARD\n'],
+      },
+      false,
+    );
     expect(l.departments.get('01')).toBe('FIRST');
     expect(l.discounts.get('5')).toBe('PWD');
     expect(l.paymentMethods.get('00001')).toBe('CASH');
@@ -20,7 +32,14 @@ describe('buildGroupLookups', () => {
 
   test('missing files leave their lookups empty', async () => {
     const l = await buildGroupLookups({}, true);
-    expect([l.products.size, l.departments.size, l.discounts.size, l.payments.size, l.paymentMethods.size, l.loyalty.size]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect([
+      l.products.size,
+      l.departments.size,
+      l.discounts.size,
+      l.payments.size,
+      l.paymentMethods.size,
+      l.loyalty.size,
+    ]).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   test('new-format branches: department code from column 12 on rows longer than 12 columns, else column 3, else none', async () => {
@@ -47,21 +66,38 @@ describe('buildGroupLookups', () => {
   });
 
   test('rd5500 quoted names are parsed (RFC 4180), not split on their commas', async () => {
-    const l = await buildGroupLookups({ rd5500: ['REPBS5,"EXT""E BURGER","EXT""E BURGER",16\nBIG,"2 TANGUIGUE, 2 SOUP",X,17\n'] }, true);
+    const l = await buildGroupLookups(
+      { rd5500: ['REPBS5,"EXT""E BURGER","EXT""E BURGER",16\nBIG,"2 TANGUIGUE, 2 SOUP",X,17\n'] },
+      true,
+    );
     expect(l.products.get('REPBS5')).toEqual({ name: 'EXT"E BURGER', departmentCode: '16' });
     expect(l.products.get('BIG')).toEqual({ name: '2 TANGUIGUE, 2 SOUP', departmentCode: '17' });
   });
 
   test('payments: rows of at least 21 columns, TRANSNO → PAYCODE, a transaction keeps its first tender', async () => {
     const short = tender('00247700', '00009').split(',').slice(0, 20).join(',');
-    const l = await buildGroupLookups({ rd5800: [`${RD5800_HEADER}\n${tender('00247627', '00001')}\n${tender('00247627', '00002')}\n${short}\n`] }, false);
+    const l = await buildGroupLookups(
+      {
+        rd5800: [
+          `${RD5800_HEADER}\n${tender('00247627', '00001')}\n${tender('00247627', '00002')}\n${short}\n`,
+        ],
+      },
+      false,
+    );
     expect(l.payments.get('00247627')).toBe('00001');
     expect(l.payments.get('TRANSNO')).toBe('PAYCODE'); // the header row, as every row
     expect(l.payments.has('00247700')).toBe(false);
   });
 
   test('an empty key never matches (a refund with no TRANSNO gets no payment)', async () => {
-    const l = await buildGroupLookups({ rd5800: [`${tender('', '00001')}\n`], rd1800: [',NO CODE\n'], blpr: ['DAET,09103413929,,,1,AYALA-FRN\n'] }, false);
+    const l = await buildGroupLookups(
+      {
+        rd5800: [`${tender('', '00001')}\n`],
+        rd1800: [',NO CODE\n'],
+        blpr: ['DAET,09103413929,,,1,AYALA-FRN\n'],
+      },
+      false,
+    );
     expect(l.payments.has('')).toBe(false);
     expect(l.departments.has('')).toBe(false);
     expect(l.loyalty.has('')).toBe(false);

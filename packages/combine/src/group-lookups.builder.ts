@@ -41,10 +41,16 @@ export async function buildGroupLookups(
   loyaltyKeys?: ReadonlySet<string>,
 ): Promise<GroupLookups> {
   const [products, departments, discounts, payments, paymentMethods, loyalty] = await Promise.all([
-    collect(sources.rd5500, fieldsUpTo(13, (f) => (f.length >= 2 ? [f[0] as string, productEntry(f, newFormat)] : null))),
+    collect(
+      sources.rd5500,
+      fieldsUpTo(13, (f) => (f.length >= 2 ? [f[0] as string, productEntry(f, newFormat)] : null)),
+    ),
     collect(sources.rd1800, fieldsUpTo(2, pair)),
     collect(sources.discount, fieldsUpTo(2, pair)),
-    collect(sources.rd5800, fieldsUpTo(21, (f) => (f.length >= 21 ? [f[20] as string, f[11] as string] : null))),
+    collect(
+      sources.rd5800,
+      fieldsUpTo(21, (f) => (f.length >= 21 ? [f[20] as string, f[11] as string] : null)),
+    ),
     collect(sources.rd5900, fieldsUpTo(2, pair)),
     buildLoyaltyLookup(sources.blpr, loyaltyKeys),
   ]);
@@ -57,11 +63,16 @@ export async function buildGroupLookups(
  * will look up (`keys`, the group's TRANSNOs) only those are kept: the same
  * answers from a map of a few entries instead of tens of thousands.
  */
-export function buildLoyaltyLookup(source: ByteSource | undefined, keys?: ReadonlySet<string>): Promise<Map<string, string>> {
+export function buildLoyaltyLookup(
+  source: ByteSource | undefined,
+  keys?: ReadonlySet<string>,
+): Promise<Map<string, string>> {
   const entry = fieldsUpTo(4, loyaltyEntry);
   if (keys === undefined) return collect(source, entry);
   // Most lines are rejected on their ORNO alone, read without parsing the rest of the line.
-  return collect(source, (line) => (keys.has(unwrapExcelText(csvFieldAt(line, 3) ?? '')) ? entry(line) : null));
+  return collect(source, (line) =>
+    keys.has(unwrapExcelText(csvFieldAt(line, 3) ?? '')) ? entry(line) : null,
+  );
 }
 
 /** `="00019910"` (the blpr's Excel text formula) → `00019910`; other values unchanged. */
@@ -88,11 +99,17 @@ function loyaltyEntry(f: string[]): [string, string] | null {
 }
 
 /** An entry built from the first `maxFields` columns of a line: enough for it, and most of the parse cost saved. */
-function fieldsUpTo<V>(maxFields: number, entry: (fields: string[]) => [string, V] | null): (line: string) => [string, V] | null {
+function fieldsUpTo<V>(
+  maxFields: number,
+  entry: (fields: string[]) => [string, V] | null,
+): (line: string) => [string, V] | null {
   return (line) => entry(parseCsvLine(line, maxFields).fields);
 }
 
-async function collect<V>(source: ByteSource | undefined, entry: (line: string) => [string, V] | null): Promise<Map<string, V>> {
+async function collect<V>(
+  source: ByteSource | undefined,
+  entry: (line: string) => [string, V] | null,
+): Promise<Map<string, V>> {
   const table = new Map<string, V>();
   if (source === undefined) return table;
   for await (const batch of readLineBatches(source)) {

@@ -1,5 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { excelField, excelFormula, needsExcelWrap, plainField, quotedField, unwrapWrittenCode } from './legacy-field.renderer.js';
+import {
+  excelField,
+  excelFormula,
+  needsExcelWrap,
+  plainField,
+  quotedField,
+  unwrapWrittenCode,
+} from './legacy-field.renderer.js';
 
 describe('Excel text wrapping', () => {
   test.each([
@@ -7,7 +14,9 @@ describe('Excel text wrapping', () => {
     ['03', '"=""03"""'],
     ['00001', '"=""00001"""'],
     ['0A', '"=""0A"""'],
-  ])('%s starts with 0 and has at least 2 characters: wrapped', (value, written) => expect(excelField(value)).toBe(written));
+  ])('%s starts with 0 and has at least 2 characters: wrapped', (value, written) =>
+    expect(excelField(value)).toBe(written),
+  );
 
   test.each([
     ['0', 'a single 0'],

@@ -3,18 +3,30 @@ import { describe, expect, test } from 'vitest';
 import { combineGroup } from './combine-group.js';
 import { daypartOf, hourOf } from './legacy-row.builder.js';
 import { referenceFromText } from './reference-data.js';
-import { KEY, LOOKUP_FILES, combineText, rd5000File, rd5000Line, withLookups, type Rd5000Column } from './testing/group-builder.js';
+import {
+  KEY,
+  LOOKUP_FILES,
+  combineText,
+  rd5000File,
+  rd5000Line,
+  withLookups,
+  type Rd5000Column,
+} from './testing/group-builder.js';
 
 /** The base row's legacy line, as fixtures/legacy-output/BMC_1_2026-02-09.csv has it. */
 const BASE_LEGACY =
   '1,"=""00250455""",BRK2,3.000,255.360,766.070,-153.210,"=""03""",2026-02-09,07:25,1,D,0,9.333,766.070,0.000,255.360,00247627,"COUNTRY BREAKFAST","BREAKFAST","SNR CTZN 20%","Dine-In",Breakfast,00001,CASH,,BMC';
 
-async function one(row: Partial<Record<Rd5000Column, string>>, files: Parameters<typeof withLookups>[1] = {}) {
+async function one(
+  row: Partial<Record<Rd5000Column, string>>,
+  files: Parameters<typeof withLookups>[1] = {},
+) {
   const out = await combineText({ files: withLookups(rd5000File(row), files) });
   return { row: out.rows[0], legacy: out.legacy[0], report: out.report };
 }
 
-const cols = (legacy: string | undefined) => (parse(legacy ?? '', { relax_quotes: true }) as string[][])[0] ?? [];
+const cols = (legacy: string | undefined) =>
+  (parse(legacy ?? '', { relax_quotes: true }) as string[][])[0] ?? [];
 
 describe('one output row per rd5000 data row', () => {
   test('the real BMC row renders exactly as the legacy script wrote it', async () => {
@@ -22,7 +34,10 @@ describe('one output row per rd5000 data row', () => {
   });
 
   test('column 0 is the POS from the file name, not STORE_NUM', async () => {
-    const out = await combineText({ key: { ...KEY, pos: 2 }, files: withLookups(rd5000File({ STORE_NUM: '7' })) });
+    const out = await combineText({
+      key: { ...KEY, pos: 2 },
+      files: withLookups(rd5000File({ STORE_NUM: '7' })),
+    });
     expect(out.legacy[0]?.startsWith('2,')).toBe(true);
   });
 
@@ -38,7 +53,15 @@ describe('one output row per rd5000 data row', () => {
   });
 
   test('every other column is wrapped when it starts with 0 (with the exceptions)', async () => {
-    const { legacy } = await one({ INVOICE: '0', QUANTITY: '01.000', UNT_PRIC: '0.500', VATDIV: '09', TYPE: '0T', DISC_CODE: '07', VAT_FLAG: '00' });
+    const { legacy } = await one({
+      INVOICE: '0',
+      QUANTITY: '01.000',
+      UNT_PRIC: '0.500',
+      VATDIV: '09',
+      TYPE: '0T',
+      DISC_CODE: '07',
+      VAT_FLAG: '00',
+    });
     const c = legacy?.split(',') ?? [];
     expect(c[1]).toBe('0');
     expect(c[3]).toBe('"=""01.000"""');
@@ -59,9 +82,11 @@ describe('one output row per rd5000 data row', () => {
   });
 
   test('only an rd5000 header line is skipped: any other first line is data', async () => {
-    const out = await combineText({ files: withLookups(`${rd5000Line({ INVOICE: 'FIRST' })}
+    const out = await combineText({
+      files: withLookups(`${rd5000Line({ INVOICE: 'FIRST' })}
 NOT,A,HEADER
-`) });
+`),
+    });
     expect(out.rows.map((r) => [r.line, r.receiptNo])).toEqual([[1, 'FIRST']]);
     expect(out.report.dropped.map((d) => [d.reason, d.line])).toEqual([['short-row', 2]]);
   });
@@ -100,15 +125,20 @@ describe('appended columns', () => {
   });
 
   test('payment: the first tender of the TRANSNO, then its method name', async () => {
-    const rd5800 = LOOKUP_FILES.rd5800 + LOOKUP_FILES.rd5800.split('\n')[1]?.replace(',00001,', ',00002,') + '\n';
+    const rd5800 =
+      LOOKUP_FILES.rd5800 + LOOKUP_FILES.rd5800.split('\n')[1]?.replace(',00001,', ',00002,') + '\n';
     const { row } = await one({}, { rd5800, rd5900: `${LOOKUP_FILES.rd5900}00002,CARD,1,0,1,BMC\n` });
     expect([row?.paymentCode, row?.paymentName]).toEqual(['00001', 'CASH']);
   });
 
   test('phone: blpr is keyed by ORNO but looked up with rd5000 TRANSNO (quirk)', async () => {
     const blpr = (orno: string) => `${LOOKUP_FILES.blpr}TEMP,09211959169,"=""1""","=""${orno}""",1,BMC\n`;
-    expect((await one({ TRANSNO: '00247627', INVOICE: '00250455' }, { blpr: blpr('00247627') })).row?.phone).toBe('09211959169');
-    expect((await one({ TRANSNO: '00247627', INVOICE: '00250455' }, { blpr: blpr('00250455') })).row?.phone).toBe('');
+    expect(
+      (await one({ TRANSNO: '00247627', INVOICE: '00250455' }, { blpr: blpr('00247627') })).row?.phone,
+    ).toBe('09211959169');
+    expect(
+      (await one({ TRANSNO: '00247627', INVOICE: '00250455' }, { blpr: blpr('00250455') })).row?.phone,
+    ).toBe('');
     expect((await one({}, { blpr: blpr('00247627') })).legacy?.endsWith(',09211959169,BMC')).toBe(true);
   });
 });
@@ -139,11 +169,22 @@ describe('daypart and hour', () => {
     expect(legacy).toContain(',2026-02-09,,1,D,');
   });
 
-  test.each([['7:25'], ['25:00'], ['99:00'], ['ab:cd'], [' 7:25'], ['7']])('TIME %j is not an hour: the row is dropped as bad-hour', async (time) => {
-    const out = await combineText({ files: withLookups(rd5000File({}, { TIME: time }, {})) });
-    expect(out.rows.map((r) => r.line)).toEqual([4, 2]);
-    expect(out.report.dropped).toEqual([{ reason: 'bad-hour', file: expect.any(String), line: 3, raw: rd5000Line({ TIME: time }), detail: expect.stringContaining(time) }]);
-  });
+  test.each([['7:25'], ['25:00'], ['99:00'], ['ab:cd'], [' 7:25'], ['7']])(
+    'TIME %j is not an hour: the row is dropped as bad-hour',
+    async (time) => {
+      const out = await combineText({ files: withLookups(rd5000File({}, { TIME: time }, {})) });
+      expect(out.rows.map((r) => r.line)).toEqual([4, 2]);
+      expect(out.report.dropped).toEqual([
+        {
+          reason: 'bad-hour',
+          file: expect.any(String),
+          line: 3,
+          raw: rd5000Line({ TIME: time }),
+          detail: expect.stringContaining(time),
+        },
+      ]);
+    },
+  );
 
   test('the hour is read from TIME as written: a wrapped TIME (0725) is not an hour', async () => {
     expect((await one({ TIME: '0725' })).report.droppedByReason).toEqual({ 'bad-hour': 1 });
@@ -177,13 +218,23 @@ describe('dropped rows', () => {
   test('no rd5000: no rows and a missing-rd5000 entry; other files are not even opened', async () => {
     const opened: string[] = [];
     const run = combineGroup(
-      { key: KEY, files: { rd5500: { name: 'a_BMC_1_rd5500_2026-02-09_20-00_.csv', open: () => (opened.push('rd5500'), [LOOKUP_FILES.rd5500]) } } },
+      {
+        key: KEY,
+        files: {
+          rd5500: {
+            name: 'a_BMC_1_rd5500_2026-02-09_20-00_.csv',
+            open: () => (opened.push('rd5500'), [LOOKUP_FILES.rd5500]),
+          },
+        },
+      },
       { reference: referenceFromText({}) },
     );
     const rows = [];
     for await (const row of run.rows()) rows.push(row);
     expect(rows).toEqual([]);
-    expect(run.report.dropped).toEqual([{ reason: 'missing-rd5000', file: 'rd5000', line: 0, raw: '', detail: expect.any(String) }]);
+    expect(run.report.dropped).toEqual([
+      { reason: 'missing-rd5000', file: 'rd5000', line: 0, raw: '', detail: expect.any(String) },
+    ]);
     expect(run.report.complete).toBe(true);
     expect(opened).toEqual([]);
   });
@@ -192,10 +243,15 @@ describe('dropped rows', () => {
 describe('new-format branches', () => {
   const reference = referenceFromText({ newBranches: 'BETA\n' });
   const key = { branch: 'BETA', pos: 1, date: '2026-02-09' };
-  const rd5500 = 'INCODE,ITE_DESC,ECR_DESC,DEP_CODE,UNT_PRIC,UNIT,TAXPRCNT1,TAXAMOUNT1,TAX1DIV,POS,BRANCH,TERM_ID,CATEG_ID,VERNO,FULL\nCOF23,ICD16 CARAMEL M,X,406,175,ORDER,12,1,1,,,,ICED101,0,F\nNODEPT,NO DEPT\n';
+  const rd5500 =
+    'INCODE,ITE_DESC,ECR_DESC,DEP_CODE,UNT_PRIC,UNIT,TAXPRCNT1,TAXAMOUNT1,TAX1DIV,POS,BRANCH,TERM_ID,CATEG_ID,VERNO,FULL\nCOF23,ICD16 CARAMEL M,X,406,175,ORDER,12,1,1,,,,ICED101,0,F\nNODEPT,NO DEPT\n';
   const rd1800 = 'DEP_CODE,DEP_DESC,POS,BRANCH\nICED101,ICED,,\n';
   const run = (row: Partial<Record<Rd5000Column, string>>) =>
-    combineText({ key, reference, files: { rd5000: rd5000File({ DEP_CODE: '', BRANCH: '', ...row }), rd5500, rd1800 } });
+    combineText({
+      key,
+      reference,
+      files: { rd5000: rd5000File({ DEP_CODE: '', BRANCH: '', ...row }), rd5500, rd1800 },
+    });
 
   test('a matched product replaces column 7 with its rd5500 department code in plain quotes', async () => {
     const out = await run({ ITE_CODE: 'COF23' });
@@ -217,7 +273,10 @@ describe('new-format branches', () => {
   });
 
   test('an old-format branch ignores the department code column', async () => {
-    const out = await combineText({ reference, files: { rd5000: rd5000File({ ITE_CODE: 'NODEPT' }), rd5500 } });
+    const out = await combineText({
+      reference,
+      files: { rd5000: rd5000File({ ITE_CODE: 'NODEPT' }), rd5500 },
+    });
     expect(out.rows).toHaveLength(1);
   });
 });
@@ -277,13 +336,27 @@ describe('typed fields', () => {
 
   test('unmatched values pass through: clean name = product name, combined and category = clean name, branch name = code', async () => {
     const out = await combineText({ files: withLookups(rd5000File({})) });
-    expect(out.rows[0]).toMatchObject({ productClean: 'COUNTRY BREAKFAST', productCombined: 'COUNTRY BREAKFAST', category: 'COUNTRY BREAKFAST', departmentClean: 'BREAKFAST', branchName: 'BMC' });
+    expect(out.rows[0]).toMatchObject({
+      productClean: 'COUNTRY BREAKFAST',
+      productCombined: 'COUNTRY BREAKFAST',
+      category: 'COUNTRY BREAKFAST',
+      departmentClean: 'BREAKFAST',
+      branchName: 'BMC',
+    });
   });
 
   test('isModifier: conversion.csv maps the product to NA, or modifiers.txt lists it', async () => {
     const rd5500 = `${LOOKUP_FILES.rd5500}M1,NO ICE,X,03\nM2,LESS SPICY ,X,03\nM3,WITH CUTLERY,X,03\n`;
-    const reference = referenceFromText({ productClean: 'no ice,NA\nWITH CUTLERY,CUTLERY\n', modifiers: 'LESS SPICY\ncutlery\n' });
-    const out = await combineText({ reference, files: withLookups(rd5000File({ ITE_CODE: 'M1' }, { ITE_CODE: 'M2' }, { ITE_CODE: 'M3' }, {}), { rd5500 }) });
+    const reference = referenceFromText({
+      productClean: 'no ice,NA\nWITH CUTLERY,CUTLERY\n',
+      modifiers: 'LESS SPICY\ncutlery\n',
+    });
+    const out = await combineText({
+      reference,
+      files: withLookups(rd5000File({ ITE_CODE: 'M1' }, { ITE_CODE: 'M2' }, { ITE_CODE: 'M3' }, {}), {
+        rd5500,
+      }),
+    });
     expect(out.rows.map((r) => [r.productName, r.isModifier])).toEqual([
       ['COUNTRY BREAKFAST', false],
       ['WITH CUTLERY', true],

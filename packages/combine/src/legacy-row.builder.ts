@@ -1,7 +1,13 @@
 import type { Daypart, DropReason, ParsedRow } from '@posflow/contracts';
 import { parseDecimal, parseMoneyE4 } from './decimal.parser.js';
 import type { GroupLookups, ProductEntry } from './group-lookups.builder.js';
-import { excelField, excelFormula, plainField, quotedField, unwrapWrittenCode } from './legacy-field.renderer.js';
+import {
+  excelField,
+  excelFormula,
+  plainField,
+  quotedField,
+  unwrapWrittenCode,
+} from './legacy-field.renderer.js';
 import { MODIFIER_CLEAN_NAME, cleanKey, cleanValue, type ReferenceData } from './reference-data.js';
 
 /** rd5000 columns the output takes (0-based), spec/legacy-combine.md "One output row per rd5000 data row". */
@@ -94,17 +100,27 @@ export interface RowProblem {
  * hour that is not two digits or above 24, or, for a new-format branch, a
  * product whose rd5500 row has no department code.
  */
-export function rowProblem(fields: readonly string[], unterminated: boolean, ctx: RowContext): RowProblem | null {
+export function rowProblem(
+  fields: readonly string[],
+  unterminated: boolean,
+  ctx: RowContext,
+): RowProblem | null {
   if (unterminated) return { reason: 'unparsable-row', detail: 'a quoted field has no closing quote' };
-  if (fields.length < MIN_FIELDS) return { reason: 'short-row', detail: `${fields.length} fields, DATE is column ${C.DATE + 1}` };
+  if (fields.length < MIN_FIELDS)
+    return { reason: 'short-row', detail: `${fields.length} fields, DATE is column ${C.DATE + 1}` };
   const date = dateOf(fields);
-  if (date !== ctx.date) return { reason: 'date-mismatch', detail: `DATE ${JSON.stringify(date)}, group ${ctx.date}` };
+  if (date !== ctx.date)
+    return { reason: 'date-mismatch', detail: `DATE ${JSON.stringify(date)}, group ${ctx.date}` };
   const time = excelField(field(fields, C.TIME));
-  if (time !== '' && hourOf(time) === null) return { reason: 'bad-hour', detail: `TIME ${JSON.stringify(time)}` };
+  if (time !== '' && hourOf(time) === null)
+    return { reason: 'bad-hour', detail: `TIME ${JSON.stringify(time)}` };
   if (ctx.newFormat) {
     const product = productOf(fields, ctx);
     if (product !== undefined && product.departmentCode === null) {
-      return { reason: 'no-department-code', detail: `product ${JSON.stringify(product.name)} has no department code in rd5500` };
+      return {
+        reason: 'no-department-code',
+        detail: `product ${JSON.stringify(product.name)} has no department code in rd5500`,
+      };
     }
   }
   return null;
@@ -224,7 +240,9 @@ function productInfoOf(ctx: RowContext, productName: string): ProductInfo {
       category: cleanValue(reference.category, productClean),
       isModifier:
         key !== '' &&
-        (reference.productClean.get(key) === MODIFIER_CLEAN_NAME || reference.modifiers.has(key) || reference.modifiers.has(cleanKey(productClean))),
+        (reference.productClean.get(key) === MODIFIER_CLEAN_NAME ||
+          reference.modifiers.has(key) ||
+          reference.modifiers.has(cleanKey(productClean))),
     };
     ctx.productInfo.set(productName, info);
   }

@@ -34,7 +34,9 @@ describe('readLineBatches', () => {
   });
 
   test('a UTF-8 BOM is dropped from bytes and from text', async () => {
-    expect(await lines([new Uint8Array([0xef, 0xbb, 0xbf]), utf8('STORE,PHONE\n')])).toEqual([[1, 'STORE,PHONE']]);
+    expect(await lines([new Uint8Array([0xef, 0xbb, 0xbf]), utf8('STORE,PHONE\n')])).toEqual([
+      [1, 'STORE,PHONE'],
+    ]);
     expect(await lines(['\uFEFFSTORE,PHONE\n'])).toEqual([[1, 'STORE,PHONE']]);
   });
 

@@ -33,7 +33,8 @@ describe('reference tables', () => {
 
   test('first row wins on a repeated key; short rows and empty keys are skipped; quoted keys may hold commas', () => {
     const ref = referenceFromText({
-      productClean: 'COFFEE,BREWED COFFEE\ncoffee,COFFEE\nLONELY\n,EMPTY KEY\n"GOTO W EGG,TB",GOTO W EGG TB\r\n',
+      productClean:
+        'COFFEE,BREWED COFFEE\ncoffee,COFFEE\nLONELY\n,EMPTY KEY\n"GOTO W EGG,TB",GOTO W EGG TB\r\n',
     });
     expect([...ref.productClean]).toEqual([
       ['COFFEE', 'BREWED COFFEE'],
@@ -42,7 +43,10 @@ describe('reference tables', () => {
   });
 
   test('list files: trimmed lines, blanks and # comments skipped; modifiers matched like table keys', () => {
-    const ref = referenceFromText({ newBranches: 'BPAG\r\n BETA \n\n# comment\n', modifiers: 'no ice\nLESS SPICY\n' });
+    const ref = referenceFromText({
+      newBranches: 'BPAG\r\n BETA \n\n# comment\n',
+      modifiers: 'no ice\nLESS SPICY\n',
+    });
     expect([...ref.newBranches]).toEqual(['BPAG', 'BETA']);
     expect(ref.modifiers.has(cleanKey(' No Ice'))).toBe(true);
   });
@@ -65,7 +69,13 @@ describe('loadReference', () => {
       const ref = await loadReference(dir);
       expect([...ref.newBranches]).toEqual(['BETA']);
       expect(ref.modifiers.has('NO ICE')).toBe(true);
-      expect(ref.missingFiles).toEqual(['conversion.csv', 'conversion_combined.csv', 'conversion_category.csv', 'conversion_dept.csv', 'conversion_branch.csv']);
+      expect(ref.missingFiles).toEqual([
+        'conversion.csv',
+        'conversion_combined.csv',
+        'conversion_category.csv',
+        'conversion_dept.csv',
+        'conversion_branch.csv',
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REFERENCE_FILES, referenceFromText, type ReferenceData, type ReferenceTable } from './reference-data.js';
+import {
+  REFERENCE_FILES,
+  referenceFromText,
+  type ReferenceData,
+  type ReferenceTable,
+} from './reference-data.js';
 
 /**
  * Reads the reference folder (newBranches.txt, conversion*.csv, optional

@@ -77,7 +77,9 @@ export class ReverseLineBuffer {
       const bytes = Buffer.allocUnsafe(textBytes + count * 8);
       await readFully(this.file.handle, bytes, offset);
       const texts = bytes.toString('utf8', 0, textBytes).split('\n');
-      const numbers = Array.from(new Float64Array(bytes.buffer.slice(bytes.byteOffset + textBytes, bytes.byteOffset + bytes.length)));
+      const numbers = Array.from(
+        new Float64Array(bytes.buffer.slice(bytes.byteOffset + textBytes, bytes.byteOffset + bytes.length)),
+      );
       yield { numbers, texts };
     }
   }
@@ -109,7 +111,8 @@ async function writeFully(handle: FileHandle, buffers: Buffer[], offset: number)
   // A short write is rare on a local file, but not ruled out: finish it.
   if (bytesWritten < total) {
     const rest = Buffer.concat(buffers).subarray(bytesWritten);
-    for (let done = 0; done < rest.length; ) done += (await handle.write(rest, done, rest.length - done, offset + bytesWritten + done)).bytesWritten;
+    for (let done = 0; done < rest.length; )
+      done += (await handle.write(rest, done, rest.length - done, offset + bytesWritten + done)).bytesWritten;
   }
 }
 

@@ -29,6 +29,8 @@ interface Measured {
   ms: number;
   inputBytes: number;
   maxRssMb: number;
+  /** User + system CPU time of the combine: the machine is shared, this is what the work itself cost. */
+  cpuMs: number;
 }
 
 const mb = (n: number): string => (n / 1_048_576).toFixed(0);
@@ -40,8 +42,15 @@ async function measure(inputDir: string, outputDir: string): Promise<void> {
   const reference = await loadReference(REFERENCE);
   let inputBytes = 0;
   for (const name of await readdir(inputDir)) inputBytes += (await stat(join(inputDir, name))).size;
+  const cpu = process.cpuUsage();
   const summary = await combineFolder({ inputDir, outputDir, reference, tmpDir: outputDir });
-  const result: Measured = { ...summary, inputBytes, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  const used = process.cpuUsage(cpu);
+  const result: Measured = {
+    ...summary,
+    inputBytes,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuMs: (used.user + used.system) / 1000,
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
@@ -50,10 +59,18 @@ const CAPPED_HEAP = ['--max-old-space-size=128', '--max-semi-space-size=2'];
 
 function runChild(inputDir: string, outputDir: string, nodeFlags: string[] = []): Promise<Measured> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [...nodeFlags, fileURLToPath(import.meta.url), '--measure', inputDir, outputDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [...nodeFlags, fileURLToPath(import.meta.url), '--measure', inputDir, outputDir],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? res(JSON.parse(out.trim().split('\n').at(-1) ?? '') as Measured) : rej(new Error(`measure child exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? res(JSON.parse(out.trim().split('\n').at(-1) ?? '') as Measured)
+        : rej(new Error(`measure child exited ${code}`)),
+    );
   });
 }
 
@@ -123,14 +140,19 @@ async function main(): Promise<void> {
   if (process.argv[2] === '--measure') return measure(process.argv[3] ?? '', process.argv[4] ?? '');
   const lines = ['## Combine', ''];
   if (!existsSync(POS_EXPORTS)) {
-    process.stdout.write(`${lines.join('\n')}skipped: ${FIXTURES} is absent (the benchmark scales the real fixture groups)\n`);
+    process.stdout.write(
+      `${lines.join('\n')}skipped: ${FIXTURES} is absent (the benchmark scales the real fixture groups)\n`,
+    );
     return;
   }
   const base = await mkdtemp(join(tmpdir(), 'combine-bench-'));
   try {
-    lines.push('| run | groups | rows | input | time | rows/s | MB/s | peak RSS |', '| --- | --- | --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      '| run | groups | rows | input | time | rows/s | MB/s | CPU time | rows per CPU-s | peak RSS |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
     const row = (label: string, m: Measured): string =>
-      `| ${label} | ${m.groups} | ${fmt(m.rows)} | ${mb(m.inputBytes)} MB | ${(m.ms / 1000).toFixed(1)} s | ${fmt(perS(m.rows, m.ms))} | ${(perS(m.inputBytes, m.ms) / 1_048_576).toFixed(1)} | ${m.maxRssMb.toFixed(0)} MB |`;
+      `| ${label} | ${m.groups} | ${fmt(m.rows)} | ${mb(m.inputBytes)} MB | ${(m.ms / 1000).toFixed(1)} s | ${fmt(perS(m.rows, m.ms))} | ${(perS(m.inputBytes, m.ms) / 1_048_576).toFixed(1)} | ${(m.cpuMs / 1000).toFixed(1)} s | ${fmt(perS(m.rows, m.cpuMs))} | ${m.maxRssMb.toFixed(0)} MB |`;
 
     const scaled = join(base, 'scaled');
     await mkdir(scaled);
@@ -154,7 +176,11 @@ async function main(): Promise<void> {
       '',
       `Real groups: ${fmt(perS(real.rows, real.ms))} rows/s = ${speedup.toFixed(0)}× the legacy script's ~${fmt(LEGACY_ROWS_PER_S)} rows/s (target ≥ 120,000 rows/s).`,
       `Synthetic rd5000: peak RSS ${big.maxRssMb.toFixed(0)} MB with default V8 flags, ${capped.maxRssMb.toFixed(0)} MB with a capped heap (target < 200 MB); kept lines are spilled to a temp file and replayed backwards.`,
-      `Load average while measuring: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${availableParallelism()} cores (other work shares the machine: figures are lower bounds).`,
+      `Load average while measuring: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(
+          ' / ',
+        )} on ${availableParallelism()} cores (other work shares the machine: figures are lower bounds).`,
       `Time is the in-process \`combineFolder\` (like \`pnpm combine\`): reading, combining, writing the legacy CSVs and dropped.csv.`,
       `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
     );

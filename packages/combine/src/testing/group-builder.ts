@@ -4,10 +4,46 @@ import { combineGroup, type CombineOptions, type CombineReport, type GroupFile }
 import { referenceFromText, type ReferenceData } from '../reference-data.js';
 
 export const RD5000_COLUMNS = [
-  'STORE_NUM', 'TRANSDATE', 'INVOICE', 'CAS_CODE', 'ITE_CODE', 'QUANTITY', 'UNT_PRIC', 'AMOUNT', 'DISCOUNT', 'SCHARGE',
-  'DT', 'DEP_CODE', 'DATE', 'TIME', 'CUS_CODE', 'TRN_CODE', 'ORNUM', 'TAG', 'DISC_CODE', 'SRNO',
-  'SRNAME', 'TYPE', 'BACKJOB', 'DELIVERY', 'PHONE', 'RIDER', 'FREE', 'INV_FLAG', 'REC_NO', 'LPAY_DISC',
-  'GC_EXCESS', 'VAT_FLAG', 'VATDIV', 'BDL_CODE', 'VAT_AMNT', 'VAT_DISC', 'VAT_PRIC', 'TRANSNO', 'POS', 'BRANCH',
+  'STORE_NUM',
+  'TRANSDATE',
+  'INVOICE',
+  'CAS_CODE',
+  'ITE_CODE',
+  'QUANTITY',
+  'UNT_PRIC',
+  'AMOUNT',
+  'DISCOUNT',
+  'SCHARGE',
+  'DT',
+  'DEP_CODE',
+  'DATE',
+  'TIME',
+  'CUS_CODE',
+  'TRN_CODE',
+  'ORNUM',
+  'TAG',
+  'DISC_CODE',
+  'SRNO',
+  'SRNAME',
+  'TYPE',
+  'BACKJOB',
+  'DELIVERY',
+  'PHONE',
+  'RIDER',
+  'FREE',
+  'INV_FLAG',
+  'REC_NO',
+  'LPAY_DISC',
+  'GC_EXCESS',
+  'VAT_FLAG',
+  'VATDIV',
+  'BDL_CODE',
+  'VAT_AMNT',
+  'VAT_DISC',
+  'VAT_PRIC',
+  'TRANSNO',
+  'POS',
+  'BRANCH',
 ] as const;
 export type Rd5000Column = (typeof RD5000_COLUMNS)[number];
 export const RD5000_HEADER = RD5000_COLUMNS.join(',');
@@ -16,7 +52,9 @@ export const RD5000_HEADER = RD5000_COLUMNS.join(',');
 const BASE: Record<Rd5000Column, string> = Object.fromEntries(
   RD5000_COLUMNS.map((c, i) => [
     c,
-    '1,2026-02-09 00:00:00,00250455,19122,BRK2,3.000,255.360,766.070,-153.210,0.000,SP,03,2026-02-09 00:00:00,07:25,,S,,S,1,CUSTOMER EBEBAE,1008 2720 8549,D,1,0,,,0,1,2,0,0.000,0,9.333,BRK2,766.070,0.000,255.360,00247627,1,BMC'.split(',')[i] as string,
+    '1,2026-02-09 00:00:00,00250455,19122,BRK2,3.000,255.360,766.070,-153.210,0.000,SP,03,2026-02-09 00:00:00,07:25,,S,,S,1,CUSTOMER EBEBAE,1008 2720 8549,D,1,0,,,0,1,2,0,0.000,0,9.333,BRK2,766.070,0.000,255.360,00247627,1,BMC'.split(
+      ',',
+    )[i] as string,
   ]),
 ) as Record<Rd5000Column, string>;
 
@@ -32,10 +70,12 @@ export function rd5000File(...rows: Partial<Record<Rd5000Column, string>>[]): st
 
 /** Standard lookup files for the base row (header rows included, as real files have them). */
 export const LOOKUP_FILES = {
-  rd5500: 'INCODE,ITE_DESC,ECR_DESC,DEP_CODE,UNT_PRIC,UNIT,TAXPRCNT1,TAXAMOUNT1,TAX1DIV,POS,BRANCH\nBRK2,COUNTRY BREAKFAST,CNTRY BRKFST,03,255.360,PC,12.000,0,9.33,1,BMC\n',
+  rd5500:
+    'INCODE,ITE_DESC,ECR_DESC,DEP_CODE,UNT_PRIC,UNIT,TAXPRCNT1,TAXAMOUNT1,TAX1DIV,POS,BRANCH\nBRK2,COUNTRY BREAKFAST,CNTRY BRKFST,03,255.360,PC,12.000,0,9.33,1,BMC\n',
   rd1800: 'DEP_CODE,DEP_DESC,POS,BRANCH\n03,BREAKFAST,1,BMC\n',
   discount: 'CODE,DESC,TYPE,VALUE,POS,BRANCH\n1,SNR CTZN 20%,SUBTOTAL PERCENT,20.000,1,BMC\n',
-  rd5800: 'STORE_NUM,TRANSDATE,INVOICE,CAS_CODE,AMT_TENDER,CHANGE,NAME,REF_NO,DATE,TIME,TAG,PAYCODE,TRN_CODE,REF_CODE,ORDERSLIP,REC_NO,CUSINFO1,CUSINFO2,CUSINFO3,TIN_TAG,TRANSNO,POS,BRANCH\n1,2026-02-09 00:00:00,00250455,19122,1000.000,175.000,,,2026-02-09 00:00:00,07:25,S,00001,S,,11,1,,,,1,00247627,1,BMC\n',
+  rd5800:
+    'STORE_NUM,TRANSDATE,INVOICE,CAS_CODE,AMT_TENDER,CHANGE,NAME,REF_NO,DATE,TIME,TAG,PAYCODE,TRN_CODE,REF_CODE,ORDERSLIP,REC_NO,CUSINFO1,CUSINFO2,CUSINFO3,TIN_TAG,TRANSNO,POS,BRANCH\n1,2026-02-09 00:00:00,00250455,19122,1000.000,175.000,,,2026-02-09 00:00:00,07:25,S,00001,S,,11,1,,,,1,00247627,1,BMC\n',
   rd5900: 'PAY_CODE,PAY_DESC,METHOD,MAX_AMOUNT,POS,BRANCH\n00001,CASH,0,0.000,1,BMC\n',
   blpr: 'STORE,PHONE,TRANSNO,ORNO,POS,BRANCH\n',
 } satisfies Partial<Record<FileType, string>>;
@@ -56,17 +96,29 @@ export interface Combined {
 /** Combines a group given as text (or byte chunks), all in memory. */
 export async function combineText(group: TextGroup): Promise<Combined> {
   const files: Partial<Record<FileType, GroupFile>> = {};
-  for (const [type, content] of Object.entries(group.files) as [FileType, string | Uint8Array | (string | Uint8Array)[]][]) {
+  for (const [type, content] of Object.entries(group.files) as [
+    FileType,
+    string | Uint8Array | (string | Uint8Array)[],
+  ][]) {
     const chunks = Array.isArray(content) ? content : [content];
-    files[type] = { name: `a_${(group.key ?? KEY).branch}_1_${type}_2026-02-09_20-00_.csv`, open: () => chunks };
+    files[type] = {
+      name: `a_${(group.key ?? KEY).branch}_1_${type}_2026-02-09_20-00_.csv`,
+      open: () => chunks,
+    };
   }
-  const run = combineGroup({ key: group.key ?? KEY, files }, { reference: group.reference ?? referenceFromText({}), ...group.options });
+  const run = combineGroup(
+    { key: group.key ?? KEY, files },
+    { reference: group.reference ?? referenceFromText({}), ...group.options },
+  );
   const rows: ParsedRow[] = [];
   for await (const row of run.rows()) rows.push(row);
   return { rows, legacy: rows.map((r) => r.legacy), report: run.report };
 }
 
 /** The base lookups plus an rd5000 of the given rows. */
-export function withLookups(rd5000: string, overrides: Partial<Record<FileType, string>> = {}): TextGroup['files'] {
+export function withLookups(
+  rd5000: string,
+  overrides: Partial<Record<FileType, string>> = {},
+): TextGroup['files'] {
   return { ...LOOKUP_FILES, rd5000, ...overrides };
 }
