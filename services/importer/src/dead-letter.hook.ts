@@ -34,7 +34,7 @@ export function createDeadLetterHook(deps: DeadLetterDeps) {
     const failed = await deps.partitions.markFailed(key, 'import', reason, 0);
     if (failed) {
       await deps.monitor.record({ partition: key, kind: 'partition-failed', key: 'import', detail: reason });
-      for (const jobId of failed.jobIds) await deps.jobs.refresh(jobId);
+      for (const jobId of failed.jobIds ?? []) await deps.jobs.refresh(jobId);
     }
     if (msg.success) {
       const g = msg.data.payload.generation;

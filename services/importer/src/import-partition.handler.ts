@@ -53,7 +53,7 @@ export function createImportHandler(deps: ImportDeps) {
     if (!current) throw new PermanentError(`partition ${partitionId(key)} does not exist`);
     if (g <= current.generation) {
       // Late duplicate (e.g. the ack of a finished load was lost): only the idempotent tail remains.
-      if (g === current.generation) await finish(deps, current, g, log);
+      if (g === current.generation) await finish(deps, current, g, p.jobId, log);
       log.info({ current: current.generation }, 'import skipped: generation already loaded');
       return Outcomes.ack();
     }
@@ -90,7 +90,7 @@ export function createImportHandler(deps: ImportDeps) {
       return Outcomes.ack();
     }
     if (loaded) deps.metrics.partitionsLoaded.inc();
-    await finish(deps, after, g, log);
+    await finish(deps, after, g, p.jobId, log);
     log.info({ rows, dropped: p.dropped }, 'partition loaded');
     return Outcomes.ack();
   };
@@ -140,7 +140,13 @@ async function deleteGeneration(deps: ImportDeps, pg: string): Promise<void> {
 }
 
 /** Idempotent tail of a load: drop older generations (rows, rollups, artifacts), settle the jobs. */
-async function finish(deps: ImportDeps, p: PartitionDoc, g: number, log: Logger): Promise<void> {
+async function finish(
+  deps: ImportDeps,
+  p: PartitionDoc,
+  g: number,
+  jobId: string | undefined,
+  log: Logger,
+): Promise<void> {
   let removed = 0;
   for (let old = g - 1; old >= 1; old--) {
     const pg = pgOf(p._id, old);
@@ -149,5 +155,6 @@ async function finish(deps: ImportDeps, p: PartitionDoc, g: number, log: Logger)
   }
   const artifacts = await deps.artifacts.deleteOlder(p._id, g);
   if (removed > 0 || artifacts > 0) log.info({ removed, artifacts }, 'older generations removed');
-  for (const jobId of p.jobIds) await deps.jobs.refresh(jobId);
+  // `jobIds` can be absent (FerretDB 1.24 drops an empty array from $setOnInsert).
+  for (const id of new Set([...(p.jobIds ?? []), ...(jobId ? [jobId] : [])])) await deps.jobs.refresh(id);
 }
