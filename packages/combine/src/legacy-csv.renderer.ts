@@ -36,6 +36,7 @@ export const LEGACY_COLUMNS = [
 export const LEGACY_HEADER = LEGACY_COLUMNS.join(',');
 
 type LegacyLine = string | { legacy: string };
+type LegacyItem = LegacyLine | readonly LegacyLine[];
 
 /**
  * A legacy combined CSV: the header line, then one line per row, each ending
@@ -45,11 +46,12 @@ type LegacyLine = string | { legacy: string };
  * string; see `renderLegacyCsvText` for small ones.
  */
 export async function* renderLegacyCsv(
-  rows: AsyncIterable<LegacyLine | readonly LegacyLine[]> | Iterable<LegacyLine | readonly LegacyLine[]>,
+  rows: AsyncIterable<LegacyItem> | Iterable<LegacyItem>,
 ): AsyncGenerator<string> {
   yield `${LEGACY_HEADER}\n`;
   let piece = '';
-  for await (const item of rows) {
+  // for-await takes sync iterables too; the cast only stops TS typing the union's items as any.
+  for await (const item of rows as AsyncIterable<LegacyItem>) {
     if (isBatch(item)) for (const row of item) piece += lineOf(row);
     else piece += lineOf(item);
     if (piece.length >= 65_536) {
@@ -71,6 +73,6 @@ function lineOf(row: LegacyLine): string {
   return `${typeof row === 'string' ? row : row.legacy}\n`;
 }
 
-function isBatch(item: LegacyLine | readonly LegacyLine[]): item is readonly LegacyLine[] {
+function isBatch(item: LegacyItem): item is readonly LegacyLine[] {
   return Array.isArray(item);
 }

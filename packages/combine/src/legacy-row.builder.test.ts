@@ -25,8 +25,7 @@ async function one(
   return { row: out.rows[0], legacy: out.legacy[0], report: out.report };
 }
 
-const cols = (legacy: string | undefined) =>
-  (parse(legacy ?? '', { relax_quotes: true }) as string[][])[0] ?? [];
+const cols = (legacy: string | undefined) => parse(legacy ?? '', { relax_quotes: true })[0] ?? [];
 
 describe('one output row per rd5000 data row', () => {
   test('the real BMC row renders exactly as the legacy script wrote it', async () => {

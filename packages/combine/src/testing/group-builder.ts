@@ -80,9 +80,12 @@ export const LOOKUP_FILES = {
   blpr: 'STORE,PHONE,TRANSNO,ORNO,POS,BRANCH\n',
 } satisfies Partial<Record<FileType, string>>;
 
+/** A file's content: text, bytes, or chunks of either (to test chunk boundaries). */
+export type Content = string | Uint8Array | readonly (string | Uint8Array)[];
+
 export interface TextGroup {
   key?: { branch: string; pos: number; date: string };
-  files: Partial<Record<FileType, string | Uint8Array | (string | Uint8Array)[]>>;
+  files: Partial<Record<FileType, Content>>;
   reference?: ReferenceData;
   options?: Partial<CombineOptions>;
 }
@@ -96,11 +99,8 @@ export interface Combined {
 /** Combines a group given as text (or byte chunks), all in memory. */
 export async function combineText(group: TextGroup): Promise<Combined> {
   const files: Partial<Record<FileType, GroupFile>> = {};
-  for (const [type, content] of Object.entries(group.files) as [
-    FileType,
-    string | Uint8Array | (string | Uint8Array)[],
-  ][]) {
-    const chunks = Array.isArray(content) ? content : [content];
+  for (const [type, content] of Object.entries(group.files) as [FileType, Content][]) {
+    const chunks: readonly (string | Uint8Array)[] = isChunks(content) ? content : [content];
     files[type] = {
       name: `a_${(group.key ?? KEY).branch}_1_${type}_2026-02-09_20-00_.csv`,
       open: () => chunks,
@@ -117,8 +117,12 @@ export async function combineText(group: TextGroup): Promise<Combined> {
 
 /** The base lookups plus an rd5000 of the given rows. */
 export function withLookups(
-  rd5000: string,
+  rd5000: Content,
   overrides: Partial<Record<FileType, string>> = {},
 ): TextGroup['files'] {
   return { ...LOOKUP_FILES, rd5000, ...overrides };
+}
+
+function isChunks(content: Content): content is readonly (string | Uint8Array)[] {
+  return Array.isArray(content);
 }
