@@ -22,9 +22,7 @@ const REPLICAS = 4;
 
 // One fetcher as a real process (`node services/fetcher/dist/main.js`; build first:
 // `npx tsc -b services/fetcher`) plus three in-process instances, each with its own
-// broker connection and database client. Not four processes: on FerretDB 1.24 a
-// second process's ensureCoreIndexes (runtime ensureIndexes: createIndexes with
-// several existing indexes) makes FerretDB drop the connection and the process exits.
+// broker connection and database client.
 describe('four fetcher instances share one global upstream cap', () => {
   let dir: string;
   let dataset: DatasetSummary;

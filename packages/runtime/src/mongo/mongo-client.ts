@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MongoClient, type Db, type IndexDescription } from 'mongodb';
+import { MongoClient, MongoServerError, type Db, type IndexDescription } from 'mongodb';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -57,9 +57,24 @@ export async function connectMongo(
   }
 }
 
-/** Creates the indexes a service relies on (idempotent). */
+/**
+ * Creates the indexes a service relies on (idempotent). One `createIndexes`
+ * command per index: FerretDB 1.24 panics (and drops the connection) when a
+ * single command lists several indexes that already exist, which is exactly
+ * what every service does at start against a shared database. An index
+ * whose key already exists under another name (85), or whose name exists with
+ * another key (86), was created by another service: accepted.
+ */
 export async function ensureIndexes(db: Db, spec: Record<string, IndexDescription[]>): Promise<void> {
   for (const [collection, indexes] of Object.entries(spec)) {
-    if (indexes.length > 0) await db.collection(collection).createIndexes(indexes);
+    for (const index of indexes) {
+      try {
+        await db.collection(collection).createIndexes([index]);
+      } catch (err) {
+        if (!(err instanceof MongoServerError) || !EQUIVALENT_INDEX_EXISTS.has(Number(err.code))) throw err;
+      }
+    }
   }
 }
+
+const EQUIVALENT_INDEX_EXISTS = new Set([85, 86]);

@@ -57,13 +57,7 @@ export async function startInProcessFetcher(env: Record<string, string>): Promis
   const logger = createLogger('fetcher-test', config.LOG_LEVEL);
   const registry = createRegistry('fetcher');
   const mongo = await connectMongo(config.MONGO_URL, logger);
-  // FerretDB 1.24 drops the connection on a createIndexes of several indexes that all exist
-  // already (what a second replica's ensureCoreIndexes does), so only the first instance creates them.
-  const existing = await mongo.db
-    .collection(Collections.partitions)
-    .indexes()
-    .catch(() => []);
-  if (existing.length <= 1) await ensureCoreIndexes(mongo.db);
+  await ensureCoreIndexes(mongo.db);
   const client = new AmqpClient({
     url: config.AMQP_URL,
     logger,
