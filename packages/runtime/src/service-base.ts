@@ -30,7 +30,7 @@ export interface ServiceBase {
   mongo: MongoHandle;
   amqp: AmqpClient;
   shutdown: Shutdown;
-  /** Starts the ops server (call once the service's own adapters exist). */
+  /** Marks the service wired (readiness can pass) and adds its own readiness checks; the ops server itself runs from the start. */
   startOps(extraChecks?: ReadinessCheck[]): Promise<OpsServer>;
   /** Creates and starts a consumer for `stage`, stopped first on shutdown. */
   consume<S extends Stage>(
@@ -60,6 +60,14 @@ export async function startServiceBase(
   const shutdown = new Shutdown(logger, env.SHUTDOWN_TIMEOUT_MS);
   shutdown.listen();
 
+  // The ops server comes first so /healthz answers while the broker and the
+  // database are still being reached; /readyz says "not ready" until the
+  // service has finished wiring (startOps) and both connections are up.
+  let wired = false;
+  const checks: ReadinessCheck[] = [{ name: 'started', check: () => wired }];
+  const ops = await startOpsServer({ port: env.OPS_PORT, host: env.OPS_HOST, registry, checks, logger });
+  shutdown.add('ops server', SHUTDOWN_ORDER.ops, () => ops.close());
+
   const mongo = await connectMongo(env.MONGO_URL, logger);
   shutdown.add('database', SHUTDOWN_ORDER.database, () => mongo.close());
 
@@ -74,7 +82,7 @@ export async function startServiceBase(
   await amqp.start();
   shutdown.add('broker', SHUTDOWN_ORDER.broker, () => amqp.close());
 
-  const checks: ReadinessCheck[] = [
+  checks.push(
     { name: 'broker', check: () => amqp.connected },
     {
       name: 'database',
@@ -84,7 +92,7 @@ export async function startServiceBase(
         return ok;
       },
     },
-  ];
+  );
 
   return {
     logger,
@@ -94,14 +102,8 @@ export async function startServiceBase(
     amqp,
     shutdown,
     startOps: async (extra = []) => {
-      const ops = await startOpsServer({
-        port: env.OPS_PORT,
-        host: env.OPS_HOST,
-        registry,
-        checks: [...checks, ...extra],
-        logger,
-      });
-      shutdown.add('ops server', SHUTDOWN_ORDER.ops, () => ops.close());
+      checks.push(...extra);
+      wired = true;
       return ops;
     },
     consume: async (stage, handler, onDeadLetter) => {

@@ -46,7 +46,7 @@ const MAINS: Record<ServiceName, string> = {
 export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const vhost = await createTestVhost('posflow-e2e');
   const { url: mongoUrl } = testMongoUrl('posflow_e2e');
-  const apiKey = opts.apiKey ?? 'e2e-admin-key';
+  const apiKey = opts.apiKey ?? 'e2e-admin-key-0123456789';
   const gatewayPort = await freePort();
   const common: Record<string, string> = {
     AMQP_URL: vhost.amqpUrl,
