@@ -33,7 +33,19 @@ export interface ItemsPage<T> {
 
 export type MonitorEntry = Jsonified<MonitorDoc> & { id: string };
 export type FileEntry = Jsonified<FileRecordDoc> & { id: string };
-export type PartitionEntry = Omit<Jsonified<PartitionDoc>, 'failure' | 'at'> & {
+/** `GET /partitions` items: the partition summary (no file count, no job list). */
+export type PartitionEntry = Pick<
+  Jsonified<PartitionDoc>,
+  | 'branch'
+  | 'pos'
+  | 'date'
+  | 'status'
+  | 'generation'
+  | 'rowsLoaded'
+  | 'rowsDropped'
+  | 'knownEmpty'
+  | 'updatedAt'
+> & {
   id: string;
   failure?: { stage: string; reason: string; attempts: number; at: string };
 };

@@ -15,7 +15,9 @@ export const TONES: readonly { tone: CellTone; label: string }[] = [
   { tone: 'none', label: 'Not requested' },
 ];
 
-export function toneOf(status: PartitionStatus | null | undefined): CellTone {
+export function toneOf(status: PartitionStatus | null | undefined, knownEmpty = false): CellTone {
+  // A day an operator marked closed reads as empty unless work on it is under way or done.
+  if (knownEmpty && (status === 'pending' || status === 'empty' || status === 'failed')) return 'empty';
   switch (status) {
     case 'loaded':
       return 'loaded';

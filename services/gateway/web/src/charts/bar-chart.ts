@@ -1,7 +1,7 @@
 import { h, svg } from '../dom.js';
 import { compact } from '../format.js';
 import { ChartTooltip } from './chart-tooltip.js';
-import { linear, ticks } from './chart-scale.js';
+import { chartWidth, linear, ticks } from './chart-scale.js';
 
 export interface Bar {
   label: string;
@@ -20,6 +20,8 @@ export interface BarChartSpec {
   orientation: 'horizontal' | 'vertical';
   valueLabel: (v: number) => string;
   testid: string;
+  /** Pixel width to lay out for (the container's): text stays readable on a phone. */
+  width?: number;
 }
 
 /** A bar chart drawn as inline SVG; every bar is focusable and has its figures as title and tooltip. */
@@ -66,10 +68,12 @@ function mark(
 const truncate = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 function horizontal(spec: BarChartSpec, tooltip: ChartTooltip): SVGSVGElement {
-  const W = 720;
+  const W = chartWidth(spec.width);
   const rowH = 26;
-  const labelW = 200;
-  const valueW = 90;
+  // Labels get about a third of a narrow chart; ~7 px per character of 12 px text.
+  const labelW = Math.min(210, Math.round(W * 0.36));
+  const valueW = W < 500 ? 64 : 90;
+  const labelChars = Math.floor(labelW / 7);
   const H = Math.max(rowH, spec.bars.length * rowH) + 8;
   const max = Math.max(0, ...spec.bars.map((b) => Math.max(b.value, b.previous ?? 0)));
   const x = linear(ticks(max).at(-1) ?? 1, labelW, W - valueW);
@@ -80,7 +84,7 @@ function horizontal(spec: BarChartSpec, tooltip: ChartTooltip): SVGSVGElement {
       svg(
         'text',
         { x: labelW - 8, y: y + rowH / 2 + 4, 'text-anchor': 'end', class: 'bar-label' },
-        truncate(b.label, 28),
+        truncate(b.label, labelChars),
       ),
     );
     const g = mark(spec, b, tooltip, {
@@ -108,9 +112,9 @@ function horizontal(spec: BarChartSpec, tooltip: ChartTooltip): SVGSVGElement {
 }
 
 function vertical(spec: BarChartSpec, tooltip: ChartTooltip): SVGSVGElement {
-  const W = 720;
-  const H = 240;
-  const pad = { top: 12, right: 8, bottom: 34, left: 52 };
+  const W = chartWidth(spec.width);
+  const H = W < 500 ? 200 : 240;
+  const pad = { top: 12, right: 8, bottom: 34, left: 44 };
   const max = Math.max(0, ...spec.bars.map((b) => Math.max(b.value, b.previous ?? 0)));
   const yTicks = ticks(max);
   const y = linear(yTicks.at(-1) ?? 1, H - pad.bottom, pad.top);
@@ -124,7 +128,8 @@ function vertical(spec: BarChartSpec, tooltip: ChartTooltip): SVGSVGElement {
   const n = Math.max(1, spec.bars.length);
   const slot = (W - pad.left - pad.right) / n;
   const bw = Math.max(2, slot * 0.7);
-  const every = n > 16 ? 2 : 1;
+  // Print every label that fits (about 40 px each), evenly thinned.
+  const every = Math.max(1, Math.ceil((n * 40) / (W - pad.left - pad.right)));
   spec.bars.forEach((b, i) => {
     const cx = pad.left + slot * i + slot / 2;
     const top = y(Math.max(0, b.value));
@@ -150,7 +155,7 @@ function vertical(spec: BarChartSpec, tooltip: ChartTooltip): SVGSVGElement {
         svg(
           'text',
           { x: cx, y: H - pad.bottom + 16, 'text-anchor': 'middle', class: 'axis-label' },
-          truncate(b.label, 12),
+          truncate(b.label, Math.max(4, Math.floor((slot * every) / 7))),
         ),
       );
   });

@@ -44,3 +44,9 @@ export function linePath(points: readonly ({ x: number; y: number } | null)[]): 
   }
   return d;
 }
+
+/** Layout width of a chart: its container's, within reason (720 when unknown). */
+export function chartWidth(containerWidth: number | undefined): number {
+  if (!containerWidth || containerWidth <= 0) return 720;
+  return Math.round(Math.min(1200, Math.max(300, containerWidth)));
+}

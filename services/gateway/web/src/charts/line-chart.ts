@@ -1,7 +1,7 @@
 import { h, svg } from '../dom.js';
 import { compact } from '../format.js';
 import { ChartTooltip } from './chart-tooltip.js';
-import { labelEvery, linePath, linear, ticks } from './chart-scale.js';
+import { chartWidth, labelEvery, linePath, linear, ticks } from './chart-scale.js';
 
 export interface LineSeries {
   name: string;
@@ -21,15 +21,17 @@ export interface LineChartSpec {
   tooltipLabels?: readonly string[];
   series: readonly LineSeries[];
   testid: string;
+  /** Pixel width to lay out for (the container's): text stays readable on a phone. */
+  width?: number;
 }
 
-const W = 720;
-const H = 260;
-const PAD = { top: 16, right: 16, bottom: 32, left: 52 };
+const PAD = { top: 16, right: 12, bottom: 32, left: 48 };
 
 /** A multi-series line chart drawn as inline SVG (viewBox, so it scales to any width). */
 export function lineChart(spec: LineChartSpec): HTMLElement {
   const figure = h('figure', { class: 'chart', testid: spec.testid });
+  const W = chartWidth(spec.width);
+  const H = W < 500 ? 220 : 260;
   const max = Math.max(0, ...spec.series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
   const yTicks = ticks(max);
   const top = yTicks[yTicks.length - 1] ?? 1;
@@ -53,7 +55,7 @@ export function lineChart(spec: LineChartSpec): HTMLElement {
       svg('text', { x: PAD.left - 6, y: y(t) + 4, 'text-anchor': 'end', class: 'axis-label' }, compact(t)),
     );
   }
-  const every = labelEvery(n, 10);
+  const every = labelEvery(n, Math.floor(W / 48));
   spec.labels.forEach((label, i) => {
     if (i % every !== 0 && i !== n - 1) return;
     grid.append(svg('text', { x: x(i), y: H - 10, 'text-anchor': 'middle', class: 'axis-label' }, label));

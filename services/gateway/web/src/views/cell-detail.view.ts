@@ -78,8 +78,8 @@ export class CellDetail {
       const partition = parts.items[0] ?? null;
       mount(
         body,
-        this.summary(key, partition),
-        this.actions(key, partition),
+        this.summary(key, partition, files.items.length),
+        this.actions(key, partition, files.items.length),
         this.filesSection(files.items),
         this.monitorSection(monitor.items.filter((m) => m.pos === undefined || m.pos === key.pos)),
       );
@@ -88,7 +88,7 @@ export class CellDetail {
     }
   }
 
-  private summary(key: PartitionKey, p: PartitionEntry | null): HTMLElement {
+  private summary(key: PartitionKey, p: PartitionEntry | null, files: number): HTMLElement {
     if (!p)
       return h(
         'div',
@@ -102,8 +102,8 @@ export class CellDetail {
       h(
         'div',
         { class: 'detail-status' },
-        badge(p.status, `tone-${toneOf(p.status)}`, 'cell-status'),
-        p.knownEmpty ? badge('known empty', 'muted') : null,
+        badge(p.status, `tone-${toneOf(p.status, p.knownEmpty)}`, 'cell-status'),
+        p.knownEmpty ? badge('known empty', 'muted', 'cell-known-empty-badge') : null,
       ),
       h(
         'dl',
@@ -113,7 +113,7 @@ export class CellDetail {
         h('dt', null, 'Rows dropped'),
         h('dd', null, integer(p.rowsDropped)),
         h('dt', null, 'Files'),
-        h('dd', null, integer(p.files)),
+        h('dd', null, integer(files)),
         h('dt', null, 'Generation'),
         h('dd', null, String(p.generation)),
         h('dt', null, 'Updated'),
@@ -131,7 +131,7 @@ export class CellDetail {
     );
   }
 
-  private actions(key: PartitionKey, p: PartitionEntry | null): HTMLElement {
+  private actions(key: PartitionKey, p: PartitionEntry | null, files: number): HTMLElement {
     const range = { from: key.date, to: key.date, branches: [key.branch], pos: [key.pos] };
     const enqueued = (r: EnqueueResult) =>
       r.enqueued > 0
@@ -156,7 +156,7 @@ export class CellDetail {
             },
           )
         : null,
-      write && p && p.files > 0
+      write && files > 0
         ? actionButton(
             'Re-combine',
             async () => {

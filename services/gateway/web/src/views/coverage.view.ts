@@ -174,7 +174,7 @@ export class CoverageView implements View {
     );
     row.cells.forEach((c, i) => {
       const date = dates[i] ?? '';
-      const tone = toneOf(c?.status);
+      const tone = toneOf(c?.status, c?.knownEmpty);
       const status = c ? `${c.status}${c.knownEmpty ? ' (known empty)' : ''}` : 'not requested';
       const label = `${row.branch} POS ${row.pos} ${date}: ${status}${c && c.rows > 0 ? `, ${integer(c.rows)} rows` : ''}`;
       tr.append(
@@ -191,6 +191,7 @@ export class CoverageView implements View {
             'data-pos': String(row.pos),
             'data-date': date,
             'data-status': c?.status ?? 'none',
+            'data-tone': tone,
           }),
         ),
       );
@@ -201,7 +202,7 @@ export class CoverageView implements View {
 
 function countTone(rows: readonly Row[], tone: string): number {
   let n = 0;
-  for (const r of rows) for (const c of r.cells) if (toneOf(c?.status) === tone) n++;
+  for (const r of rows) for (const c of r.cells) if (toneOf(c?.status, c?.knownEmpty) === tone) n++;
   return n;
 }
 

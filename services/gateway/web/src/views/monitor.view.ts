@@ -82,6 +82,10 @@ export class MonitorView implements View {
     }
   }
 
+  private emptyNote(): HTMLElement {
+    return h('p', { class: 'empty', testid: 'monitor-empty' }, 'Nothing to look at.');
+  }
+
   private entry(m: MonitorEntry): HTMLElement {
     const where = [m.branch, m.pos !== undefined ? `POS ${m.pos}` : undefined, m.date]
       .filter(Boolean)
@@ -128,6 +132,8 @@ export class MonitorView implements View {
                 await api.post(`/monitor/${encodeURIComponent(m.id)}/resolve`, {});
                 if (this.showResolved) el.classList.add('is-resolved');
                 else el.remove();
+                if (!this.list.querySelector('[data-testid="monitor-entry"]'))
+                  mount(this.list, this.emptyNote());
                 return 'Resolved';
               },
               { testid: 'monitor-resolve', variant: 'ghost' },

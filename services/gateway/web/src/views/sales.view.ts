@@ -39,6 +39,15 @@ export class SalesView implements View {
   private readonly dayHost = h('div');
   private readonly barHosts = BAR_CHARTS.map(() => h('div'));
   private generation = 0;
+  /** Reports shown, kept to redraw the charts at a new width. */
+  private dayReport: SalesReport | null = null;
+  private barReports: (SalesReport | null)[] = BAR_CHARTS.map(() => null);
+  private drawnWidth = 0;
+  private resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onResize = () => {
+    clearTimeout(this.resizeTimer);
+    this.resizeTimer = setTimeout(() => this.redraw(), 200);
+  };
 
   render(root: HTMLElement, params: URLSearchParams): void {
     const i = this.inputs;
@@ -87,7 +96,22 @@ export class SalesView implements View {
         ),
       ),
     );
+    window.addEventListener('resize', this.onResize);
     void this.load();
+  }
+
+  dispose(): void {
+    window.removeEventListener('resize', this.onResize);
+    clearTimeout(this.resizeTimer);
+  }
+
+  /** Charts are laid out in real pixels (readable text on a phone), so a new width redraws them. */
+  private redraw(): void {
+    if (Math.abs(this.dayHost.clientWidth - this.drawnWidth) < 40) return;
+    if (this.dayReport) this.drawDays(this.dayReport);
+    this.barReports.forEach((r, n) => {
+      if (r) mount(this.barHosts[n]!, this.barChartFor(BAR_CHARTS[n]!, r, this.barHosts[n]!.clientWidth));
+    });
   }
 
   private query(groupBy: SalesGroup, extra: { limit?: number | undefined; compare?: boolean } = {}) {
@@ -134,7 +158,9 @@ export class SalesView implements View {
         const def = BAR_CHARTS[n]!;
         try {
           const r = await p;
-          if (gen === this.generation) mount(host, this.barChartFor(def, r));
+          if (gen !== this.generation) return;
+          this.barReports[n] = r;
+          mount(host, this.barChartFor(def, r, host.clientWidth));
         } catch (err) {
           if (gen === this.generation) mount(host, errorBox(err));
         }
@@ -157,6 +183,8 @@ export class SalesView implements View {
   }
 
   private drawDays(r: SalesReport): void {
+    this.dayReport = r;
+    this.drawnWidth = this.dayHost.clientWidth;
     const s = daySeries(r);
     if (s.dates.length === 0 || r.groups.length === 0)
       return mount(
@@ -178,11 +206,12 @@ export class SalesView implements View {
             : []),
         ],
         testid: 'sales-day-chart',
+        width: this.drawnWidth,
       }),
     );
   }
 
-  private barChartFor(def: ChartDef, r: SalesReport): HTMLElement {
+  private barChartFor(def: ChartDef, r: SalesReport, width: number): HTMLElement {
     const groups = def.groupBy === 'hour' ? hourGroups(r) : r.groups;
     return barChart({
       title: `${def.title}, ${r.from} to ${r.to}`,
@@ -196,6 +225,7 @@ export class SalesView implements View {
       })),
       valueLabel: (v) => moneyE4(Math.round(v * 10_000), 0),
       testid: `sales-${def.groupBy}-chart`,
+      width,
     });
   }
 }

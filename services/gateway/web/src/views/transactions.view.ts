@@ -170,6 +170,7 @@ export class TransactionsView implements View {
   }
 
   private async load(append: boolean): Promise<void> {
+    if (append && this.cursor === null) return;
     const gen = ++this.generation;
     const q = {
       ...this.filter(),
@@ -180,6 +181,9 @@ export class TransactionsView implements View {
     if (!append) {
       setHashParams('/transactions', { ...this.filter(), sort: q.sort === '-date' ? undefined : q.sort });
       this.shown = 0;
+      this.cursor = null;
+      this.more.hidden = true;
+      this.status.textContent = 'Loading…';
       mount(this.tbody, h('tr', null, h('td', { colspan: '8' }, loading())));
     }
     this.more.disabled = true;
