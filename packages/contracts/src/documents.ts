@@ -22,7 +22,8 @@ export type PartitionStatus = z.infer<typeof PartitionStatus>;
 /** Where a partition may go from each status (guarded compare-and-set moves). */
 export const PARTITION_TRANSITIONS: Record<PartitionStatus, readonly PartitionStatus[]> = {
   pending: ['fetching', 'failed'],
-  fetching: ['fetched', 'empty', 'failed', 'fetching'],
+  // fetching → loaded: a re-fetch found exactly the files of the current load.
+  fetching: ['fetched', 'empty', 'failed', 'fetching', 'loaded'],
   fetched: ['combining', 'failed', 'fetching'],
   combining: ['combined', 'failed', 'combining'],
   combined: ['importing', 'failed', 'combining'],

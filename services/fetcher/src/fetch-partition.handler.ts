@@ -108,6 +108,7 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
       if ((await storeRawFile({ ...deps, now }, key, file, ctx.signal)) === 'stored') stored += 1;
     }
     const { reason, chosen } = await chooseAndCheck(key, before);
+    if (reason === 'unchanged') return finishUnchanged(key, chosen, stored, ctx);
     const moved = await deps.partitions.transition(key, ['fetching'], 'fetched', { files: chosen }, {}, [
       'failure',
     ]);
@@ -127,7 +128,7 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
   async function chooseAndCheck(
     key: PartitionKey,
     before: PartitionDoc,
-  ): Promise<{ reason: CombineReason; chosen: number }> {
+  ): Promise<{ reason: CombineReason | 'unchanged'; chosen: number }> {
     const records = (await deps.fileRecords.forPartition(key)).filter((r) => r.status !== 'rejected');
     const chosen = chooseFiles(records);
     await deps.fileRecords.markChosen(
@@ -153,7 +154,24 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
       });
       return { reason: 'changed', chosen: chosen.size };
     }
+    // Loaded from exactly these files already: a re-fetch (forced, or a daily re-scan) changes nothing.
+    if (before.generation > 0 && before.sourceHash === sourceHash)
+      return { reason: 'unchanged', chosen: chosen.size };
     return { reason: 'fetched', chosen: chosen.size };
+  }
+
+  async function finishUnchanged(
+    key: PartitionKey,
+    chosen: number,
+    stored: number,
+    ctx: HandlerContext,
+  ): Promise<Outcome> {
+    const moved = await deps.partitions.transition(key, ['fetching'], 'loaded', { files: chosen }, {}, [
+      'failure',
+    ]);
+    for (const id of moved?.jobIds ?? []) await deps.jobs.refresh(id);
+    ctx.logger.info({ stored }, 'partition unchanged since its load, nothing to combine');
+    return Outcomes.ack();
   }
 
   async function finishEmpty(key: PartitionKey, unrecognised: number, ctx: HandlerContext): Promise<Outcome> {
