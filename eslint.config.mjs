@@ -21,7 +21,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.json', './services/gateway/web/tsconfig.json'],
+        project: ['./tsconfig.json', './services/gateway/web/tsconfig.lint.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

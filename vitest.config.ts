@@ -3,7 +3,13 @@ import { defineConfig } from 'vitest/config';
 // Three tiers (STYLE.md §10): unit tests next to the code, integration tests
 // against the real broker and database, end-to-end tests in test/ that run the
 // services as processes. `pnpm test` runs all three; a run of zero tests fails.
-const unitInclude = ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'test/src/**/*.test.ts'];
+const unitInclude = [
+  'packages/*/src/**/*.test.ts',
+  'services/*/src/**/*.test.ts',
+  // the gateway dashboard's browser modules (pure ones are unit-tested in Node)
+  'services/*/web/src/**/*.test.ts',
+  'test/src/**/*.test.ts',
+];
 const integrationInclude = ['**/src/**/*.integration.test.ts'];
 const e2eInclude = ['test/src/**/*.e2e.test.ts'];
 const exclude = ['**/node_modules/**', '**/dist/**'];

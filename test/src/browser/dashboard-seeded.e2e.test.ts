@@ -186,13 +186,11 @@ describe('dashboard on seeded data', () => {
     await page.getByTestId('tx-branch').selectOption('ALPHA');
     await page.getByTestId('tx-daypart').selectOption('Lunch');
     await page.getByTestId('tx-apply').click();
-    const expected = await gw.db
-      .collection(Collections.transactions)
-      .countDocuments({
-        branch: 'ALPHA',
-        daypart: 'Lunch',
-        date: { $gte: SEED.loaded.from, $lte: SEED.loaded.to },
-      });
+    const expected = await gw.db.collection(Collections.transactions).countDocuments({
+      branch: 'ALPHA',
+      daypart: 'Lunch',
+      date: { $gte: SEED.loaded.from, $lte: SEED.loaded.to },
+    });
     expect(expected).toBeGreaterThan(100);
     await until(() => page.getByTestId('tx-status').textContent()).toBe('100 lines shown · more available');
     while (await page.getByTestId('tx-load-more').isVisible()) {
@@ -261,11 +259,14 @@ describe('dashboard on seeded data', () => {
       ['#/queues', 'queue-row'],
     ];
     for (const [hash, testid] of pages) {
+      const name = hash.slice(2).split('?')[0]!;
       await go(hash);
       await page.getByTestId(testid).first().waitFor();
+      if (name === 'sales')
+        for (const g of ['hour', 'daypart', 'product', 'payment'])
+          await page.getByTestId(`sales-${g}-chart-bar`).first().waitFor();
       const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
       expect(width, `${hash} scrolls sideways`).toBeLessThanOrEqual(PHONE.width);
-      const name = hash.slice(2).split('?')[0]!;
       // Long lists: the first screen is what a phone shows; short pages in full.
       await browser.screenshot(`seeded-phone-${name}`, { fullPage: name !== 'transactions' });
     }

@@ -48,6 +48,8 @@ export async function openBrowser(
     args: ARGS,
     viewport: opts.viewport ?? LAPTOP,
     acceptDownloads: opts.downloads ?? true,
+    // No transitions: screenshots show the end state (the CSS honours reduced motion).
+    reducedMotion: 'reduce',
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
@@ -61,6 +63,8 @@ export async function openBrowser(
     errors,
     screenshot: async (name, o = {}) => {
       const path = join(SCREENSHOT_DIR, `${name}.png`);
+      // A full-page shot of a scrolled page draws the sticky bars mid-page.
+      if (o.fullPage) await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path, fullPage: o.fullPage ?? false });
       return path;
     },

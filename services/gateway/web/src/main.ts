@@ -14,7 +14,13 @@ import { TransactionsView } from './views/transactions.view.js';
 const VIEWS: readonly ViewDef[] = [
   { path: '/coverage', label: 'Coverage', icon: '▦', create: () => new CoverageView() },
   { path: '/jobs', label: 'Jobs', icon: '⟳', create: () => new JobsView() },
-  { path: '/transactions', label: 'Transactions', icon: '☰', create: () => new TransactionsView() },
+  {
+    path: '/transactions',
+    label: 'Transactions',
+    short: 'Lines',
+    icon: '☰',
+    create: () => new TransactionsView(),
+  },
   { path: '/sales', label: 'Sales', icon: '▲', create: () => new SalesView() },
   { path: '/monitor', label: 'Monitor', icon: '⚑', create: () => new MonitorView() },
   { path: '/queues', label: 'Queues', icon: '≋', create: () => new QueuesView() },
@@ -58,9 +64,16 @@ function renderShell(): HTMLElement {
     ...VIEWS.map((v) =>
       h(
         'a',
-        { href: `#${v.path}`, class: 'nav-link', testid: `nav-${v.path.slice(1)}`, 'data-path': v.path },
+        {
+          href: `#${v.path}`,
+          class: 'nav-link',
+          testid: `nav-${v.path.slice(1)}`,
+          'data-path': v.path,
+          'aria-label': v.label,
+        },
         h('span', { class: 'nav-icon', 'aria-hidden': 'true' }, v.icon),
-        h('span', null, v.label),
+        h('span', { class: 'nav-label-long' }, v.label),
+        h('span', { class: 'nav-label-short', 'aria-hidden': 'true' }, v.short ?? v.label),
       ),
     ),
   );

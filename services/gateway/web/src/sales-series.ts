@@ -1,4 +1,5 @@
 import type { SalesReport } from '@posflow/contracts';
+import { DAYPARTS } from './dayparts.js';
 import { addDays, hourLabel, money, quantity as qty, integer } from './format.js';
 
 /** Report → chart data (pure, unit-tested). Money is carried as E4 integers and shown as pesos. */
@@ -59,4 +60,13 @@ export function hourGroups(report: SalesReport): Group[] {
   first = Math.max(0, first);
   last = Math.min(filled.length - 1, last);
   return [...filled.slice(first, last + 1), ...extra];
+}
+
+/** Dayparts in the order of the day (the API sorts them by name). */
+export function daypartGroups(report: SalesReport): Group[] {
+  const rank = (k: string) => {
+    const i = (DAYPARTS as readonly string[]).indexOf(k);
+    return i < 0 ? DAYPARTS.length : i;
+  };
+  return [...report.groups].sort((a, b) => rank(a.key) - rank(b.key));
 }

@@ -8,6 +8,8 @@ export interface View {
 export interface ViewDef {
   path: string;
   label: string;
+  /** Label on a phone's tab bar, when `label` is too long for it. */
+  short?: string;
   icon: string;
   create: () => View;
 }

@@ -31,6 +31,25 @@ export function barChart(spec: BarChartSpec): HTMLElement {
   const root = spec.orientation === 'horizontal' ? horizontal(spec, tooltip) : vertical(spec, tooltip);
   figure.prepend(root);
   if (spec.bars.length === 0) figure.append(h('p', { class: 'empty' }, 'No data for this selection.'));
+  else if (spec.bars.some((b) => b.previous !== undefined))
+    figure.append(
+      h(
+        'figcaption',
+        { class: 'legend' },
+        h(
+          'span',
+          { class: 'legend-item' },
+          h('i', { class: 'swatch swatch-bar', 'aria-hidden': 'true' }),
+          'This period',
+        ),
+        h(
+          'span',
+          { class: 'legend-item' },
+          h('i', { class: 'swatch swatch-marker', 'aria-hidden': 'true' }),
+          'Last year',
+        ),
+      ),
+    );
   return figure;
 }
 

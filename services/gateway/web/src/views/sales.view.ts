@@ -4,7 +4,7 @@ import { barChart } from '../charts/bar-chart.js';
 import { lineChart } from '../charts/line-chart.js';
 import { field, h, mount } from '../dom.js';
 import { addDays, change, integer, money, moneyE4, quantity, shortDate, todayIso } from '../format.js';
-import { daySeries, groupDetails, groupLabel, hourGroups, pesos } from '../sales-series.js';
+import { daySeries, daypartGroups, groupDetails, groupLabel, hourGroups, pesos } from '../sales-series.js';
 import { knownBranches } from '../session.js';
 import { errorBox, kpi, loading, panel } from '../ui.js';
 import { setHashParams, type View } from '../view.js';
@@ -212,7 +212,8 @@ export class SalesView implements View {
   }
 
   private barChartFor(def: ChartDef, r: SalesReport, width: number): HTMLElement {
-    const groups = def.groupBy === 'hour' ? hourGroups(r) : r.groups;
+    const groups =
+      def.groupBy === 'hour' ? hourGroups(r) : def.groupBy === 'daypart' ? daypartGroups(r) : r.groups;
     return barChart({
       title: `${def.title}, ${r.from} to ${r.to}`,
       description: `Sales in pesos per ${def.groupBy}; total ${money(r.total.sales)}, TC ${integer(r.total.tc)}, AC ${money(r.total.ac)}.`,
