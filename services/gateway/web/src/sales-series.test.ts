@@ -22,7 +22,7 @@ function report(
     scope: 'all',
     groups,
     total: fig(groups.reduce((s, g) => s + g.salesE4, 0)),
-    ...(compare ? { previousTotal: fig(0) } : {}),
+    ...(compare ? { previousTotal: fig(groups.reduce((s, g) => s + (g.previous?.salesE4 ?? 0), 0)) } : {}),
   };
 }
 
@@ -42,6 +42,10 @@ describe('sales series', () => {
       previous: [2, null, 0],
     });
     expect(daySeries(report('day', [])).previous).toBeNull();
+    // compared, but nothing loaded last year: no flat zero line
+    expect(
+      daySeries(report('day', [{ key: '2026-01-01', ...fig(1), previous: fig(0) }], true)).previous,
+    ).toBeNull();
   });
 
   test('hours run in order from the first to the last hour with sales', () => {

@@ -17,7 +17,8 @@ export function daySeries(report: SalesReport): DaySeries {
   const byKey = new Map(report.groups.map((g) => [g.key, g]));
   const dates: string[] = [];
   for (let d = report.from; d <= report.to; d = addDays(d, 1)) dates.push(d);
-  const compare = report.previousTotal !== undefined;
+  // A last year with nothing loaded would draw a flat zero line that reads as "no sales".
+  const compare = report.previousTotal !== undefined && report.previousTotal.salesE4 !== 0;
   return {
     dates,
     current: dates.map((d) => pesos(byKey.get(d)?.salesE4 ?? 0)),
