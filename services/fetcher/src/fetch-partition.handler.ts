@@ -1,3 +1,4 @@
+import { UpstreamError } from './domain/upstream-error.js';
 import {
   makeMessage,
   Outcomes,
@@ -71,6 +72,17 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
     } catch (err) {
       // Shutdown gave up waiting and aborted us: not the message's fault, never a dead letter.
       if (ctx.signal.aborted) return Outcomes.retry('aborted by shutdown');
+      // Operators see every upstream failure (one entry per partition and failure kind, counted), not only the final one.
+      if (err instanceof UpstreamError) {
+        await deps.monitor
+          .record({
+            partition: message.payload.partition,
+            kind: 'upstream-error',
+            key: `${err.request}:${err.error}`,
+            detail: err.message,
+          })
+          .catch((e: unknown) => ctx.logger.warn({ err: e }, 'could not record upstream error'));
+      }
       throw err;
     }
   };

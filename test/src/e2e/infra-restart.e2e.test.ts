@@ -93,12 +93,10 @@ describe('infrastructure restarts during a backfill', () => {
       async () => {
         const db = (await w.p.mongo()).db();
         return (
-          (await db
-            .collection('partitions')
-            .countDocuments({
-              date: { $gte: from },
-              status: { $in: ['fetched', 'combining', 'combined', 'importing', 'loaded'] },
-            })) >= 1
+          (await db.collection('partitions').countDocuments({
+            date: { $gte: from },
+            status: { $in: ['fetched', 'combining', 'combined', 'importing', 'loaded'] },
+          })) >= 1
         );
       },
       120_000,
