@@ -316,6 +316,27 @@ export async function seedDashboard(db: Db): Promise<SeedFacts> {
   return facts;
 }
 
+/** `count` more branches (`EXTRA-01`…) with a loaded partition on every day and POS of the seed month. */
+export async function seedExtraBranches(db: Db, count: number): Promise<string[]> {
+  const branches = Array.from({ length: count }, (_, i) => `EXTRA-${String(i + 1).padStart(2, '0')}`);
+  const [y, m] = SEED.month.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+  const docs = branches.flatMap((branch) =>
+    SEED.pos.flatMap((pos) =>
+      dateRange(`${SEED.month}-01`, last).map((date) =>
+        partitionDoc({ branch, pos, date }, 'loaded', {
+          generation: 1,
+          claimedGeneration: 1,
+          files: 7,
+          rowsLoaded: 500,
+        }),
+      ),
+    ),
+  );
+  if (docs.length > 0) await db.collection<PartitionDoc>(Collections.partitions).insertMany(docs);
+  return branches;
+}
+
 function seedJobs(partitions: readonly PartitionDoc[], facts: SeedFacts): JobDoc[] {
   const of = (id: string) => partitions.filter((p) => p.jobIds.includes(id)).map((p) => p._id);
   const t = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000);

@@ -6,7 +6,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { LEGACY_OUTPUT_HEADER } from '@posflow/synth';
 import { createTestVhost, testMongoUrl } from '@posflow/runtime/testing';
 import { REPO_ROOT, ServiceProcess, freePort } from '../support/processes.js';
-import { SEED, seedDashboard, type SeedFacts } from './dashboard-seed.js';
+import { SEED, seedDashboard, seedExtraBranches, type SeedFacts } from './dashboard-seed.js';
 
 export interface SeededGateway {
   url: string;
@@ -21,7 +21,14 @@ export interface SeededGateway {
  * built dashboard) on its own vhost and a database seeded with
  * `seedDashboard`: the UI gets covered without the other services.
  */
-export async function startSeededGateway(): Promise<SeededGateway> {
+export interface SeededGatewayOptions {
+  /** More branches (loaded partitions for every day of the seed month, no rows): a full-size coverage grid. */
+  extraBranches?: number;
+  /** Gateway log level (the benchmark keeps it quiet). */
+  logLevel?: string;
+}
+
+export async function startSeededGateway(opts: SeededGatewayOptions = {}): Promise<SeededGateway> {
   const index = join(REPO_ROOT, 'services/gateway/public/index.html');
   if (!existsSync(index)) throw new Error(`dashboard not built (${index} missing): run pnpm build`);
   const vhost = await createTestVhost('posflow-dash');
@@ -41,7 +48,8 @@ export async function startSeededGateway(): Promise<SeededGateway> {
   let gateway: ServiceProcess | undefined;
   try {
     const facts = await seedDashboard(client.db());
-    await writeFile(join(reference, 'branches.txt'), `${SEED.branches.join('\n')}\n`);
+    const extra = await seedExtraBranches(client.db(), opts.extraBranches ?? 0);
+    await writeFile(join(reference, 'branches.txt'), `${[...SEED.branches, ...extra].join('\n')}\n`);
     await writeFile(join(reference, 'aaa_headers.csv'), `${LEGACY_OUTPUT_HEADER}\n`);
     const apiKey = 'dashboard-e2e-admin-key';
     const port = await freePort();
@@ -51,7 +59,7 @@ export async function startSeededGateway(): Promise<SeededGateway> {
       {
         AMQP_URL: vhost.amqpUrl,
         MONGO_URL: mongoUrl,
-        LOG_LEVEL: 'info',
+        LOG_LEVEL: opts.logLevel ?? 'info',
         NODE_ENV: 'test',
         GATEWAY_PORT: String(port),
         GATEWAY_HOST: '127.0.0.1',

@@ -39,6 +39,8 @@ export class SalesView implements View {
   private readonly dayHost = h('div');
   private readonly barHosts = BAR_CHARTS.map(() => h('div'));
   private generation = 0;
+  /** Reports are costly for the server: leaving the screen or asking again cancels the ones in flight. */
+  private inFlight: AbortController | null = null;
   /** Reports shown, kept to redraw the charts at a new width. */
   private dayReport: SalesReport | null = null;
   private barReports: (SalesReport | null)[] = BAR_CHARTS.map(() => null);
@@ -103,6 +105,7 @@ export class SalesView implements View {
   dispose(): void {
     window.removeEventListener('resize', this.onResize);
     clearTimeout(this.resizeTimer);
+    this.inFlight?.abort();
   }
 
   /** Charts are laid out in real pixels (readable text on a phone), so a new width redraws them. */
@@ -140,8 +143,13 @@ export class SalesView implements View {
     mount(this.kpis, loading());
     mount(this.dayHost, loading());
     for (const host of this.barHosts) mount(host, loading());
-    const day = api.get<SalesReport>('/reports/sales', this.query('day', { compare: true }));
-    const bars = BAR_CHARTS.map((c) => api.get<SalesReport>('/reports/sales', this.query(c.groupBy, c)));
+    this.inFlight?.abort();
+    const ctrl = new AbortController();
+    this.inFlight = ctrl;
+    const day = api.get<SalesReport>('/reports/sales', this.query('day', { compare: true }), ctrl.signal);
+    const bars = BAR_CHARTS.map((c) =>
+      api.get<SalesReport>('/reports/sales', this.query(c.groupBy, c), ctrl.signal),
+    );
     try {
       const report = await day;
       if (gen !== this.generation) return;
