@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, type Collection, type Db, type IndexDescription } from 'mongodb';
+import type { Collection, Db, IndexDescription } from 'mongodb';
 import {
   Collections,
   type PartitionDoc,
@@ -13,6 +13,7 @@ import {
   pgOf,
   readGenerations,
 } from './generation-snapshot.js';
+import { duplicateKeyCount } from './duplicate-keys.js';
 import { groupSums } from './group-sums.js';
 import { PartitionViewsRepository } from './partition-views.repository.js';
 
@@ -54,7 +55,13 @@ export function rollupSource(groupBy: SalesGroup): { dim: RollupDimension; field
       return { dim: 'day', field: 'weekday' };
     case 'branch':
       return { dim: 'day', field: 'branch' };
-    default:
+    case 'hour':
+    case 'daypart':
+    case 'department':
+    case 'product':
+    case 'category':
+    case 'payment':
+    case 'discount':
       return { dim: groupBy, field: 'key' };
   }
 }
@@ -92,9 +99,7 @@ export class RollupsRepository {
       try {
         await this.col.insertMany(docs.slice(i, i + 1_000), { ordered: false });
       } catch (err) {
-        if (!(err instanceof MongoBulkWriteError)) throw err;
-        const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-        if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
+        if (duplicateKeyCount(err) === null) throw err;
       }
     }
   }
@@ -130,7 +135,8 @@ export class RollupsRepository {
       const chunk = ids.slice(i, i + PG_CHUNK);
       let gens = new Map(chunk.map((id) => [id, current.get(id) ?? 0]));
       for (let attempt = 0; ; attempt++) {
-        if (attempt === SNAPSHOT_ATTEMPTS) throw new ConcurrentLoadError('rollups kept changing during the report');
+        if (attempt === SNAPSHOT_ATTEMPTS)
+          throw new ConcurrentLoadError('rollups kept changing during the report');
         const pgs = [...gens].filter(([, g]) => g > 0).map(([id, g]) => pgOf(id, g));
         const match = { dim, scope, pg: { $in: pgs } };
         const part = pgs.length ? await groupSums(this.col as never, match, field, SUMMED) : new Map();

@@ -1,4 +1,4 @@
-import { MongoBulkWriteError, type Collection, type Db, type IndexDescription } from 'mongodb';
+import type { Collection, Db, IndexDescription } from 'mongodb';
 import {
   Collections,
   partitionId,
@@ -15,6 +15,7 @@ import {
   readGenerations,
   type Generations,
 } from './generation-snapshot.js';
+import { duplicateKeyCount } from './duplicate-keys.js';
 import { PartitionViewsRepository } from './partition-views.repository.js';
 import {
   decodeTransactionCursor,
@@ -103,10 +104,9 @@ export class TransactionsRepository {
       const r = await this.col.insertMany(docs as TransactionDoc[], { ordered: false });
       return { inserted: r.insertedCount, duplicates: 0 };
     } catch (err) {
-      if (!(err instanceof MongoBulkWriteError)) throw err;
-      const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-      if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
-      return { inserted: docs.length - errors.length, duplicates: errors.length };
+      const duplicates = duplicateKeyCount(err);
+      if (duplicates === null) throw err;
+      return { inserted: docs.length - duplicates, duplicates };
     }
   }
 
@@ -224,7 +224,8 @@ export class TransactionsRepository {
       const id = partitionId(key);
       let lines: string[] | undefined;
       for (let attempt = 0; !lines; attempt++) {
-        if (attempt === SNAPSHOT_ATTEMPTS) throw new ConcurrentLoadError(`${id} kept changing during the export`);
+        if (attempt === SNAPSHOT_ATTEMPTS)
+          throw new ConcurrentLoadError(`${id} kept changing during the export`);
         const before = await this.partitions.findOne({ _id: id }, { projection: { generation: 1 } });
         if (!before || before.generation === 0) lines = [];
         if (!before || before.generation === 0) break;

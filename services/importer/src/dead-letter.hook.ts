@@ -24,7 +24,9 @@ export function createDeadLetterHook(deps: DeadLetterDeps) {
   return async (_stage: Stage, raw: unknown, reason: string): Promise<void> => {
     const msg = ImportRequestedV1.safeParse(raw);
     const keyRes = PartitionKey.safeParse(
-      msg.success ? msg.data.payload.partition : (raw as { payload?: { partition?: unknown } })?.payload?.partition,
+      msg.success
+        ? msg.data.payload.partition
+        : (raw as { payload?: { partition?: unknown } })?.payload?.partition,
     );
     if (!keyRes.success) {
       deps.logger.warn({ reason }, 'dead-lettered import names no partition');

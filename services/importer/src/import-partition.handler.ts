@@ -4,7 +4,12 @@ import {
   type PartitionDoc,
   type TransactionDoc,
 } from '@posflow/contracts';
-import type { JobsRepository, PartitionsRepository, RollupsRepository, TransactionsRepository } from '@posflow/dal';
+import type {
+  JobsRepository,
+  PartitionsRepository,
+  RollupsRepository,
+  TransactionsRepository,
+} from '@posflow/dal';
 import {
   Outcomes,
   PermanentError,
@@ -57,14 +62,23 @@ export function createImportHandler(deps: ImportDeps) {
       log.info({ current: current.generation }, 'import skipped: generation already loaded');
       return Outcomes.ack();
     }
-    const claimed = await deps.partitions.transition(key, ['combined', 'importing'], 'importing', {}, {
-      claimedGeneration: g,
-    });
+    const claimed = await deps.partitions.transition(
+      key,
+      ['combined', 'importing'],
+      'importing',
+      {},
+      {
+        claimedGeneration: g,
+      },
+    );
     if (!claimed) {
       const now = await deps.partitions.get(key);
       if (now?.status === 'combining' && now.claimedGeneration === g)
         throw new TransientError('partition not yet marked combined by the combiner');
-      log.info({ status: now?.status, claimed: now?.claimedGeneration }, 'import skipped: superseded or not ready');
+      log.info(
+        { status: now?.status, claimed: now?.claimedGeneration },
+        'import skipped: superseded or not ready',
+      );
       return Outcomes.ack();
     }
     if (!(await deps.artifacts.exists(p.artifactId)))
@@ -121,7 +135,9 @@ async function writeRows(deps: ImportDeps, p: Payload, ctx: HandlerContext, log:
   };
   for await (const { n, row } of artifactRows(deps.artifacts.open(p.artifactId))) {
     if (row.branch !== p.partition.branch || row.pos !== p.partition.pos || row.date !== p.partition.date)
-      throw new PermanentError(`artifact line ${n} belongs to ${row.branch}_${row.pos}_${row.date}, not ${pid}`);
+      throw new PermanentError(
+        `artifact line ${n} belongs to ${row.branch}_${row.pos}_${row.date}, not ${pid}`,
+      );
     batch.push(toTransactionDoc(row, pid, p.generation));
     acc.add(row);
     count++;

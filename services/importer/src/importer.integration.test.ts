@@ -53,7 +53,12 @@ describe('importer against the real database', () => {
   const rowsOf = (pg: string) =>
     mongo.db.collection<TransactionDoc>(Collections.transactions).find({ pg }).sort({ _id: 1 }).toArray();
 
-  async function load(key: { branch: string; pos: number; date: string }, g: number, rows: ParsedRow[], batch = 100) {
+  async function load(
+    key: { branch: string; pos: number; date: string },
+    g: number,
+    rows: ParsedRow[],
+    batch = 100,
+  ) {
     await stageCombined(mongo.db, key, g);
     const artifact = await writeArtifact(mongo.db, key, g, rows);
     const msg = importMessage(key, g, artifact, { dropped: 2 });
@@ -66,7 +71,13 @@ describe('importer against the real database', () => {
     const { outcome } = await load(key, 1, rows);
     expect(outcome).toEqual({ action: 'ack' });
     const p = await parts.get(key);
-    expect(p).toMatchObject({ status: 'loaded', generation: 1, rowsLoaded: 350, rowsDropped: 2, sourceHash: 'test-source' });
+    expect(p).toMatchObject({
+      status: 'loaded',
+      generation: 1,
+      rowsLoaded: 350,
+      rowsDropped: 2,
+      sourceHash: 'test-source',
+    });
     const docs = await rowsOf(`${partitionId(key)}#1`);
     expect(docs).toHaveLength(350);
     expect(new Set(docs.map((d) => d._id)).size).toBe(350);
@@ -81,7 +92,9 @@ describe('importer against the real database', () => {
     // a redelivery after the load: a late duplicate, nothing changes
     expect(await inProcessImporter(mongo.db, 64).run(msg)).toEqual({ action: 'ack' });
     // a redelivery after a crash mid-import: partition still `importing`, some rows written
-    await mongo.db.collection(Collections.transactions).deleteMany({ pg: `${partitionId(key)}#1`, line: { $lt: 200 } });
+    await mongo.db
+      .collection(Collections.transactions)
+      .deleteMany({ pg: `${partitionId(key)}#1`, line: { $lt: 200 } });
     await mongo.db.collection(Collections.rollups).deleteMany({ pg: `${partitionId(key)}#1` });
     await parts.col.updateOne({ _id: partitionId(key) }, { $set: { status: 'importing', generation: 0 } });
     expect(await inProcessImporter(mongo.db, 64).run(msg)).toEqual({ action: 'ack' });
@@ -106,14 +119,25 @@ describe('importer against the real database', () => {
         for (const d of got) {
           const of = mine.filter((r) => rollupKey(dim, r) === d.key);
           expect(d.salesE4).toBe(of.reduce((s, r) => s + (r.amountE4 ?? 0), 0));
-          expect(d.quantity).toBeCloseTo(of.reduce((s, r) => s + (r.quantity ?? 0), 0), 6);
+          expect(d.quantity).toBeCloseTo(
+            of.reduce((s, r) => s + (r.quantity ?? 0), 0),
+            6,
+          );
           expect(d.lines).toBe(of.length);
           expect(d.receipts).toBe(new Set(of.map((r) => r.receiptNo)).size);
         }
       }
-    const report = await rollups.salesReport({ from: date, to: date, groupBy: 'payment', branches: [key.branch], excludeModifiers: true });
+    const report = await rollups.salesReport({
+      from: date,
+      to: date,
+      groupBy: 'payment',
+      branches: [key.branch],
+      excludeModifiers: true,
+    });
     const products = stored.filter((r) => !r.isModifier);
-    expect(report.reduce((s, r) => s + r.salesE4, 0)).toBe(products.reduce((s, r) => s + (r.amountE4 ?? 0), 0));
+    expect(report.reduce((s, r) => s + r.salesE4, 0)).toBe(
+      products.reduce((s, r) => s + (r.amountE4 ?? 0), 0),
+    );
     const cash = report.find((r) => r.key === 'CASH');
     const cashRows = products.filter((r) => r.paymentName === 'CASH');
     expect(cash?.tc).toBe(new Set(cashRows.map((r) => r.receiptNo)).size);
@@ -143,7 +167,11 @@ describe('importer against the real database', () => {
     expect(seen.at(-1)?.[0]?.generation).toBe(2);
     expect(await tx.countGeneration(`${partitionId(key)}#1`)).toBe(0);
     expect(await rollups.forGeneration(`${partitionId(key)}#1`)).toEqual([]);
-    expect(await mongo.db.collection('artifacts.files').countDocuments({ 'metadata.partitionId': partitionId(key) })).toBe(1);
+    expect(
+      await mongo.db
+        .collection('artifacts.files')
+        .countDocuments({ 'metadata.partitionId': partitionId(key) }),
+    ).toBe(1);
   });
 
   test('a late message of an older generation is acked without work', async () => {
@@ -169,7 +197,9 @@ describe('importer against the real database', () => {
     expect(p).toMatchObject({ status: 'failed', generation: 1, failure: { stage: 'import' } });
     expect(await tx.countGeneration(`${partitionId(key)}#2`)).toBe(0); // leftovers removed
     expect(await tx.countGeneration(`${partitionId(key)}#1`)).toBe(30);
-    const entry = await new MonitorRepository(mongo.db).col.findOne({ _id: `${partitionId(key)}:partition-failed:import` });
+    const entry = await new MonitorRepository(mongo.db).col.findOne({
+      _id: `${partitionId(key)}:partition-failed:import`,
+    });
     expect(entry?.detail).toMatch(/line 21/);
   });
 
@@ -177,8 +207,13 @@ describe('importer against the real database', () => {
     const key = nextKey();
     await stageCombined(mongo.db, key, 1);
     const artifact = await writeArtifact(mongo.db, key, 1, generateRows(key, { rows: 12, seed: 20 }));
-    const outcome = await inProcessImporter(mongo.db, 5).run(importMessage(key, 1, { ...artifact, rows: 13 }));
-    expect(outcome).toEqual({ action: 'dead', reason: 'row count mismatch: artifact has 12 rows, message says 13' });
+    const outcome = await inProcessImporter(mongo.db, 5).run(
+      importMessage(key, 1, { ...artifact, rows: 13 }),
+    );
+    expect(outcome).toEqual({
+      action: 'dead',
+      reason: 'row count mismatch: artifact has 12 rows, message says 13',
+    });
     expect((await parts.get(key))?.status).toBe('failed');
   });
 

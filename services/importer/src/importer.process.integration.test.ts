@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -68,7 +68,12 @@ describe('the importer process killed mid-import (SIGKILL) and started again', (
     mongo = await connectMongo(mongoUrl, logger);
     await ensureCoreIndexes(mongo.db);
     await ensureDataIndexes(mongo.db);
-    amqp = new AmqpClient({ url: vhost.amqpUrl, logger, connectionName: 'test', topology: { retryDelaysMs: [200, 500], deliveryLimit: 5 } });
+    amqp = new AmqpClient({
+      url: vhost.amqpUrl,
+      logger,
+      connectionName: 'test',
+      topology: { retryDelaysMs: [200, 500], deliveryLimit: 5 },
+    });
     await amqp.start();
   });
   afterAll(async () => {
@@ -89,10 +94,14 @@ describe('the importer process killed mid-import (SIGKILL) and started again', (
 
     const first = startImporter();
     await amqp.publish('import', importMessage(key, 1, artifact));
-    const before = await until('some rows written', async () => {
-      const c = await col.countDocuments({ pg });
-      return c >= 2_000 ? c : undefined;
-    }, first);
+    const before = await until(
+      'some rows written',
+      async () => {
+        const c = await col.countDocuments({ pg });
+        return c >= 2_000 ? c : undefined;
+      },
+      first,
+    );
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     const parts = new PartitionsRepository(mongo.db);

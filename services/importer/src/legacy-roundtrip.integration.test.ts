@@ -31,48 +31,60 @@ async function combined(group: ExportGroup, reference: ReferenceData): Promise<P
   const files: Partial<Record<FileType, GroupFile>> = {};
   for (const type of FILE_TYPES) {
     const file = group.files[type]?.[0];
-    if (file) files[type] = { name: file.name, open: () => createReadStream(join(FIXTURES, 'pos-exports', file.name)) };
+    if (file)
+      files[type] = {
+        name: file.name,
+        open: () => createReadStream(join(FIXTURES, 'pos-exports', file.name)),
+      };
   }
   const rows: ParsedRow[] = [];
   for await (const row of combineGroup({ key: group.key, files }, { reference }).rows()) rows.push(row);
   return rows;
 }
 
-describe.skipIf(NO_FIXTURES)(`fixture partitions, loaded and exported again, are byte-identical to the legacy output ${NO_FIXTURES ? reason : ''}`, () => {
-  let mongo: MongoHandle;
-  let reference: ReferenceData;
-  let groups: ExportGroup[];
+describe.skipIf(NO_FIXTURES)(
+  `fixture partitions, loaded and exported again, are byte-identical to the legacy output ${NO_FIXTURES ? reason : ''}`,
+  () => {
+    let mongo: MongoHandle;
+    let reference: ReferenceData;
+    let groups: ExportGroup[];
 
-  beforeAll(async () => {
-    mongo = await connectMongo(testMongoUrl().url, createLogger('t', 'silent'));
-    await ensureCoreIndexes(mongo.db);
-    await ensureDataIndexes(mongo.db);
-    reference = await loadReference(join(FIXTURES, 'reference'));
-    groups = groupExportFiles(await readdir(join(FIXTURES, 'pos-exports'))).groups;
-  });
-  afterAll(async () => {
-    await mongo?.db.dropDatabase();
-    await mongo?.close();
-  });
+    beforeAll(async () => {
+      mongo = await connectMongo(testMongoUrl().url, createLogger('t', 'silent'));
+      await ensureCoreIndexes(mongo.db);
+      await ensureDataIndexes(mongo.db);
+      reference = await loadReference(join(FIXTURES, 'reference'));
+      groups = groupExportFiles(await readdir(join(FIXTURES, 'pos-exports'))).groups;
+    });
+    afterAll(async () => {
+      await mongo?.db.dropDatabase();
+      await mongo?.close();
+    });
 
-  test('every fixture group: combine engine → artifact → importer → streamLegacy → legacy CSV', async () => {
-    expect(groups.length).toBeGreaterThanOrEqual(12);
-    const tx = new TransactionsRepository(mongo.db);
-    const importer = inProcessImporter(mongo.db, 100);
-    for (const group of groups) {
-      const rows = await combined(group, reference);
-      // generation 2 over a generation 1 of other content: the export must show only the current one
-      await stageCombined(mongo.db, group.key, 1);
-      const g1 = await writeArtifact(mongo.db, group.key, 1, rows.slice(0, 5).map((r) => ({ ...r, legacy: `${r.legacy},old` })));
-      expect(await importer.run(importMessage(group.key, 1, g1))).toEqual({ action: 'ack' });
-      await stageCombined(mongo.db, group.key, 2);
-      const g2 = await writeArtifact(mongo.db, group.key, 2, rows);
-      expect(await importer.run(importMessage(group.key, 2, g2))).toEqual({ action: 'ack' });
+    test('every fixture group: combine engine → artifact → importer → streamLegacy → legacy CSV', async () => {
+      expect(groups.length).toBeGreaterThanOrEqual(12);
+      const tx = new TransactionsRepository(mongo.db);
+      const importer = inProcessImporter(mongo.db, 100);
+      for (const group of groups) {
+        const rows = await combined(group, reference);
+        // generation 2 over a generation 1 of other content: the export must show only the current one
+        await stageCombined(mongo.db, group.key, 1);
+        const g1 = await writeArtifact(
+          mongo.db,
+          group.key,
+          1,
+          rows.slice(0, 5).map((r) => ({ ...r, legacy: `${r.legacy},old` })),
+        );
+        expect(await importer.run(importMessage(group.key, 1, g1))).toEqual({ action: 'ack' });
+        await stageCombined(mongo.db, group.key, 2);
+        const g2 = await writeArtifact(mongo.db, group.key, 2, rows);
+        expect(await importer.run(importMessage(group.key, 2, g2))).toEqual({ action: 'ack' });
 
-      let text = '';
-      for await (const piece of renderLegacyCsv(tx.streamLegacy([group.key]))) text += piece;
-      const expected = await readFile(join(FIXTURES, 'legacy-output', `${group.id}.csv`), 'utf8');
-      expect(text, group.id).toBe(expected);
-    }
-  });
-});
+        let text = '';
+        for await (const piece of renderLegacyCsv(tx.streamLegacy([group.key]))) text += piece;
+        const expected = await readFile(join(FIXTURES, 'legacy-output', `${group.id}.csv`), 'utf8');
+        expect(text, group.id).toBe(expected);
+      }
+    });
+  },
+);

@@ -8,7 +8,13 @@ import { MongoClient } from 'mongodb';
 import { Collections, partitionId, type TransactionDoc } from '@posflow/contracts';
 import { PartitionsRepository, ensureCoreIndexes, ensureDataIndexes, transactionIndexes } from '@posflow/dal';
 import { toTransactionDoc } from '@posflow/importer';
-import { generateRows, importMessage, inProcessImporter, stageCombined, writeArtifact } from '@posflow/importer/testing';
+import {
+  generateRows,
+  importMessage,
+  inProcessImporter,
+  stageCombined,
+  writeArtifact,
+} from '@posflow/importer/testing';
 
 const ROWS = Number(process.env.IMPORT_BENCH_ROWS ?? 40_000);
 const BATCH = Number(process.env.IMPORT_BENCH_BATCH ?? 1_000);
@@ -25,7 +31,11 @@ try {
   await ensureDataIndexes(db);
   const importer = inProcessImporter(db, BATCH);
   const parts = new PartitionsRepository(db);
-  const results: { importer: number[]; redelivery: number[]; bare: number[] } = { importer: [], redelivery: [], bare: [] };
+  const results: { importer: number[]; redelivery: number[]; bare: number[] } = {
+    importer: [],
+    redelivery: [],
+    bare: [],
+  };
 
   for (let round = 0; round < ROUNDS; round++) {
     const key = { branch: `BENCH${round}`, pos: 1, date: '2026-02-09' };
@@ -51,16 +61,23 @@ try {
     for (const ix of transactionIndexes.slice(1)) await bare.createIndexes([ix]);
     const docs = rows.map((r) => toTransactionDoc(r, partitionId(key), 1));
     t0 = process.hrtime.bigint();
-    for (let i = 0; i < docs.length; i += BATCH) await bare.insertMany(docs.slice(i, i + BATCH), { ordered: false });
+    for (let i = 0; i < docs.length; i += BATCH)
+      await bare.insertMany(docs.slice(i, i + BATCH), { ordered: false });
     results.bare.push(ROWS / seconds(t0));
-    if ((await db.collection(Collections.transactions).countDocuments({ partitionId: partitionId(key) })) !== ROWS)
+    if (
+      (await db.collection(Collections.transactions).countDocuments({ partitionId: partitionId(key) })) !==
+      ROWS
+    )
       throw new Error('row count mismatch after import');
   }
 
   const best = (xs: number[]) => Math.round(Math.max(...xs));
   const all = (xs: number[]) => xs.map((x) => Math.round(x)).join(' / ');
   const ratio = (best(results.importer) / best(results.bare)) * 100;
-  const server = (await db.admin().command({ buildInfo: 1 })) as { version?: string; ferretdbVersion?: string };
+  const server = (await db.admin().command({ buildInfo: 1 })) as {
+    version?: string;
+    ferretdbVersion?: string;
+  };
   const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   console.log(`## Import
 

@@ -44,6 +44,8 @@ describe('artifact reader', () => {
     const ok = JSON.stringify([...generateRows(key, { rows: 1, seed: 5 })][0]);
     await expect(collect(chunked(`${ok}\n{oops\n`))).rejects.toThrow(/artifact line 2 is not JSON/);
     const gz = gzipSync(Buffer.from(`${ok}\n`.repeat(100)));
-    await expect(collect(Readable.from([gz.subarray(0, gz.length - 20)]))).rejects.toBeInstanceOf(PermanentError);
+    await expect(collect(Readable.from([gz.subarray(0, gz.length - 20)]))).rejects.toBeInstanceOf(
+      PermanentError,
+    );
   });
 });

@@ -37,7 +37,8 @@ async function* gunzipLines(source: Readable): AsyncGenerator<string> {
     rest += decoder.end();
     if (rest !== '') yield rest;
   } catch (err) {
-    if (isZlibError(err)) throw new InvalidArtifactError(`artifact is not valid gzip: ${(err as Error).message}`);
+    if (isZlibError(err))
+      throw new InvalidArtifactError(`artifact is not valid gzip: ${(err as Error).message}`);
     throw err;
   } finally {
     source.destroy();

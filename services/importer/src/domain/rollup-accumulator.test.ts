@@ -5,7 +5,10 @@ import { RollupAccumulator, rollupKey } from './rollup-accumulator.js';
 
 /** The reference: sums computed directly from the rows, by brute force, per (dim, scope, key). */
 function directSums(rows: readonly ParsedRow[], dim: RollupDimension, scope: 'all' | 'products') {
-  const out = new Map<string, { salesE4: number; discountE4: number; quantity: number; lines: number; receipts: number }>();
+  const out = new Map<
+    string,
+    { salesE4: number; discountE4: number; quantity: number; lines: number; receipts: number }
+  >();
   const keys = new Set(rows.filter((r) => scope === 'all' || !r.isModifier).map((r) => rollupKey(dim, r)));
   for (const key of keys) {
     const mine = rows.filter((r) => (scope === 'all' || !r.isModifier) && rollupKey(dim, r) === key);

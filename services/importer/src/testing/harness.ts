@@ -1,6 +1,12 @@
 import type { Db } from 'mongodb';
 import type { ImportRequestedV1 } from '@posflow/contracts';
-import { createLogger, createRegistry, outcomeForError, type HandlerContext, type Outcome } from '@posflow/runtime';
+import {
+  createLogger,
+  createRegistry,
+  outcomeForError,
+  type HandlerContext,
+  type Outcome,
+} from '@posflow/runtime';
 import { createImporterService } from '../importer.service.js';
 
 /**
@@ -11,7 +17,12 @@ import { createImporterService } from '../importer.service.js';
 export function inProcessImporter(db: Db, batchSize: number) {
   const logger = createLogger('importer-test', 'silent');
   const service = createImporterService({ db, registry: createRegistry('importer-test'), logger, batchSize });
-  const ctx = (): HandlerContext => ({ attempt: 0, redelivered: false, logger, signal: new AbortController().signal });
+  const ctx = (): HandlerContext => ({
+    attempt: 0,
+    redelivered: false,
+    logger,
+    signal: new AbortController().signal,
+  });
   return {
     service,
     async run(message: ImportRequestedV1): Promise<Outcome> {

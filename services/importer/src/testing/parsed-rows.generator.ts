@@ -54,7 +54,10 @@ export function* generateRows(key: PartitionKey, opts: GenerateOptions): Generat
     if (rnd() < 0.3) receipt++;
     const modifier = rnd() < (opts.modifiers ?? 0.1);
     const hour = rnd() < gaps ? null : Math.floor(rnd() * 25);
-    const time = hour === null ? '' : `${String(hour).padStart(2, '0')}:${String(Math.floor(rnd() * 60)).padStart(2, '0')}`;
+    const time =
+      hour === null
+        ? ''
+        : `${String(hour).padStart(2, '0')}:${String(Math.floor(rnd() * 60)).padStart(2, '0')}`;
     const quantity = rnd() < gaps / 2 ? null : Math.floor(rnd() * 4) + (rnd() < 0.1 ? 0.5 : 1);
     const amountE4 = rnd() < gaps ? null : Math.floor(rnd() * 5_000_000) + (opts.amountShiftE4 ?? 0);
     const discounted = rnd() < 0.1;
@@ -62,7 +65,18 @@ export function* generateRows(key: PartitionKey, opts: GenerateOptions): Generat
     const dept = pick(DEPTS);
     const payment = rnd() < gaps ? '' : pick(PAYMENTS);
     const receiptNo = `00${receipt}`;
-    const legacy = [key.pos, `"=""${receiptNo}"""`, `IT${i}`, quantity ?? '', amountE4 ?? '', time, product, dept, payment, key.branch].join(',');
+    const legacy = [
+      key.pos,
+      `"=""${receiptNo}"""`,
+      `IT${i}`,
+      quantity ?? '',
+      amountE4 ?? '',
+      time,
+      product,
+      dept,
+      payment,
+      key.branch,
+    ].join(',');
     yield {
       line,
       legacy,
