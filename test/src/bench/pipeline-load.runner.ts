@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { STAGES, dateRange, type Stage } from '@posflow/contracts';
 import { enqueue, getJob, type JobView } from '../e2e/e2e-helpers.js';
-import { startPipeline, type ServiceName } from '../support/pipeline.js';
-import { REPO_ROOT } from '../support/processes.js';
+import { startPipeline } from '../support/pipeline.js';
 import type { UpstreamSimulator } from '../upstream-sim/index.js';
 import type { E2eDataset } from './e2e-dataset.js';
 import { legacyFetch } from './legacy-fetch.client.js';
@@ -78,7 +75,7 @@ export async function runPipelineLoad(ds: E2eDataset, sim: UpstreamSimulator, op
     fetchers: opts.fetchers,
     // the gateway wants at least 16 characters
     apiKey: 'bench-e2e-admin-key-0001',
-    env: withShim({ fetcher: fetcherEnv, gateway: {}, combiner: {}, importer: {} }),
+    env: { fetcher: fetcherEnv },
     // info logs of 1,800 partitions cost CPU the services should spend on work
     logLevel: 'warn',
   });
@@ -154,17 +151,6 @@ async function waitForJob(
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-const SHIM = join(REPO_ROOT, 'test', 'dist', 'bench', 'ferretdb-index.shim.js');
-
-/** Preloads the FerretDB createIndexes stop-gap (see ferretdb-index.shim.ts) into every service. */
-function withShim(env: Record<ServiceName, Record<string, string>>): Record<ServiceName, Record<string, string>> {
-  if (!existsSync(SHIM)) return env;
-  const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL(SHIM).href}`.trim();
-  const out = { ...env };
-  for (const name of Object.keys(out) as ServiceName[]) out[name] = { ...out[name], NODE_OPTIONS: nodeOptions };
-  return out;
 }
 
 function upstreamFigures(s: ReturnType<UpstreamSimulator['stats']>): UpstreamFigures {
