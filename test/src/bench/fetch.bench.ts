@@ -5,7 +5,7 @@
 // GridFS. Shrink for CI with FETCH_BENCH_PARTITIONS, FETCH_BENCH_CONCURRENCY,
 // FETCH_BENCH_LATENCY_MS, FETCH_BENCH_LARGE_MB (0 skips the large file;
 // FETCH_BENCH_PARTITIONS=0 skips the throughput runs).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -174,6 +174,7 @@ async function throughput(lines: string[], dir: string): Promise<void> {
 async function largeFile(lines: string[], dir: string): Promise<void> {
   const largeDir = join(dir, 'large');
   const key = { branch: 'LOAD', pos: 1, date: DATE };
+  await mkdir(largeDir, { recursive: true });
   const big = await writeLargeRd5000(
     join(largeDir, `a_LOAD_1_rd5000_${DATE}_20-00_.csv`),
     LARGE_MB * 1_048_576,
