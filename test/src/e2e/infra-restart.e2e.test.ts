@@ -81,6 +81,7 @@ describe('infrastructure restarts during a backfill', () => {
       edgeCases: false,
       scale: { orders: 0.7, loyalty: 0.01 },
     });
+    await w.sim.rescan();
     w.sim.setFaults([{ kind: 'latency', ms: 100, match: { target: 'any' } }]);
     const res = await w.p.api('/api/v1/fetch/range', {
       method: 'POST',
