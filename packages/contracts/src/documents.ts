@@ -42,6 +42,8 @@ export const PartitionDoc = PartitionKey.extend({
   status: PartitionStatus,
   /** Generation whose rows queries must read (0 = none loaded yet). */
   generation: z.number().int().min(0),
+  /** Guarded-update revision (see PartitionsRepository.compareAndSet). */
+  rev: z.number().int().min(0).optional(),
   /** Last generation handed out to a combine; the next combine claims +1. */
   claimedGeneration: z.number().int().min(0),
   files: z.number().int().min(0),
@@ -156,4 +158,6 @@ export const Collections = Object.freeze({
   artifactBucket: 'artifacts',
   /** Distributed upstream limiter permits (see fetcher). */
   limiter: 'limiter',
+  /** Revision claims behind guarded partition updates (see PartitionsRepository). */
+  partitionRevs: 'partitionrevs',
 });

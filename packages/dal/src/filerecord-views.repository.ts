@@ -20,10 +20,9 @@ export class FileRecordViewsRepository {
     if (r.branches) match.branch = { $in: [...r.branches] };
     if (r.pos) match.pos = { $in: [...r.pos] };
     const rows = await this.col
-      .aggregate<{ _id: PartitionKey }>([
-        { $match: match },
-        { $group: { _id: { branch: '$branch', pos: '$pos', date: '$date' } } },
-      ])
+      .aggregate<{
+        _id: PartitionKey;
+      }>([{ $match: match }, { $group: { _id: { branch: '$branch', pos: '$pos', date: '$date' } } }])
       .toArray();
     return rows
       .map((r) => r._id)

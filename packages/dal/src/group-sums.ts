@@ -17,10 +17,10 @@ export async function groupSums<K extends string>(
   const results = await Promise.all(
     fields.map((f) =>
       col
-        .aggregate<{ _id: string | number | null; v: number }>([
-          { $match: match },
-          { $group: { _id: groupBy ? `$${groupBy}` : null, v: { $sum: `$${f}` } } },
-        ])
+        .aggregate<{
+          _id: string | number | null;
+          v: number;
+        }>([{ $match: match }, { $group: { _id: groupBy ? `$${groupBy}` : null, v: { $sum: `$${f}` } } }])
         .toArray(),
     ),
   );

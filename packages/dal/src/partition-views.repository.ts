@@ -71,11 +71,7 @@ export class PartitionViewsRepository {
     const out: PartitionSummary[] = [];
     for (let i = 0; i < ids.length; i += ID_CHUNK) {
       const chunk = ids.slice(i, i + ID_CHUNK);
-      out.push(
-        ...(await this.col
-          .find({ _id: { $in: chunk } }, { projection: SUMMARY })
-          .toArray()),
-      );
+      out.push(...(await this.col.find({ _id: { $in: chunk } }, { projection: SUMMARY }).toArray()));
     }
     return out;
   }
@@ -91,18 +87,23 @@ export class PartitionViewsRepository {
   /** `pg` values (`<partitionId>#<generation>`) of the loaded generations in a range: what readers of rows and rollups must match. */
   async currentGenerations(r: PartitionRange): Promise<string[]> {
     const docs = await this.col
-      .find({ ...PartitionViewsRepository.rangeFilter(r), generation: { $gt: 0 } }, { projection: { generation: 1 } })
+      .find(
+        { ...PartitionViewsRepository.rangeFilter(r), generation: { $gt: 0 } },
+        { projection: { generation: 1 } },
+      )
       .toArray();
     return docs.map((d) => `${d._id}#${d.generation}`);
   }
 
   /** Partitions per status over the whole collection ($group/$sum only: FerretDB 1.x-safe). */
-  async statusCounts(filter: Record<string, unknown> = {}): Promise<Partial<Record<PartitionStatus, number>>> {
+  async statusCounts(
+    filter: Record<string, unknown> = {},
+  ): Promise<Partial<Record<PartitionStatus, number>>> {
     const rows = await this.col
-      .aggregate<{ _id: PartitionStatus; n: number }>([
-        { $match: filter },
-        { $group: { _id: '$status', n: { $sum: 1 } } },
-      ])
+      .aggregate<{
+        _id: PartitionStatus;
+        n: number;
+      }>([{ $match: filter }, { $group: { _id: '$status', n: { $sum: 1 } } }])
       .toArray();
     return Object.fromEntries(rows.map((r) => [r._id, r.n]));
   }

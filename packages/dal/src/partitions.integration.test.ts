@@ -14,8 +14,11 @@ describe('partition lifecycle on the real database', () => {
   let jobs: JobsRepository;
   let monitor: MonitorRepository;
 
+  let url: string;
+
   beforeAll(async () => {
-    mongo = await connectMongo(testMongoUrl().url, createLogger('t', 'silent'));
+    url = testMongoUrl().url;
+    mongo = await connectMongo(url, createLogger('t', 'silent'));
     await ensureCoreIndexes(mongo.db);
     parts = new PartitionsRepository(mongo.db);
     jobs = new JobsRepository(mongo.db, parts);
@@ -78,5 +81,25 @@ describe('partition lifecycle on the real database', () => {
     const doc = await monitor.col.findOne({ _id: id });
     expect(doc?.resolved).toBe(false);
     expect(doc?.count).toBe(3);
+  });
+
+  test('racing duplicates: exactly one compare-and-set wins, generations are never handed out twice', async () => {
+    const k = { branch: 'RACE', pos: 1, date: '2026-03-01' };
+    await parts.register([k], undefined);
+    // separate clients, so the moves really run concurrently on the server
+    const clients = await Promise.all(
+      Array.from({ length: 8 }, () => connectMongo(url, createLogger('t', 'silent'))),
+    );
+    try {
+      const repos = clients.map((c) => new PartitionsRepository(c.db));
+      const wins = (await Promise.all(repos.map((r) => r.transition(k, ['pending'], 'fetching')))).filter(
+        Boolean,
+      );
+      expect(wins).toHaveLength(1);
+      const gens = await Promise.all(repos.map((r) => r.claimGeneration(k)));
+      expect([...gens].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { Collection, Db, IndexDescription } from 'mongodb';
+import { MongoServerError, type Collection, type Db, type IndexDescription } from 'mongodb';
 import {
   Collections,
   PARTITION_TRANSITIONS,
@@ -7,6 +7,9 @@ import {
   type PartitionKey,
   type PartitionStatus,
 } from '@posflow/contracts';
+
+/** A revision claimed by a process that died before applying its update is taken back after this long. */
+const STALE_REVISION_MS = 30_000;
 
 /** Statuses in which a partition is being worked on (do not enqueue it again). */
 export const IN_FLIGHT: readonly PartitionStatus[] = [
@@ -35,8 +38,11 @@ export const partitionIndexes: IndexDescription[] = [
 export class PartitionsRepository {
   readonly col: Collection<PartitionDoc>;
 
+  private readonly revs: Collection<{ _id: string; at: Date }>;
+
   constructor(db: Db) {
     this.col = db.collection<PartitionDoc>(Collections.partitions);
+    this.revs = db.collection<{ _id: string; at: Date }>(Collections.partitionRevs);
   }
 
   get(key: PartitionKey): Promise<PartitionDoc | null> {
@@ -78,7 +84,7 @@ export class PartitionsRepository {
   /**
    * Moves a partition from one of `from` to `to`; returns the updated document,
    * or null when the partition was not in an expected status (a late or
-   * duplicate message). `set` adds fields to the same atomic update.
+   * duplicate message). `set` adds fields to the same update.
    */
   async transition(
     key: PartitionKey,
@@ -90,29 +96,67 @@ export class PartitionsRepository {
   ): Promise<PartitionDoc | null> {
     const allowed = from.filter((f) => PARTITION_TRANSITIONS[f].includes(to));
     if (allowed.length === 0) throw new Error(`no allowed transition from [${from.join(',')}] to ${to}`);
-    const now = new Date();
-    const update: Record<string, unknown> = {
-      $set: { ...set, status: to, updatedAt: now, [`at.${to}`]: now },
-    };
-    if (unset.length > 0) update.$unset = Object.fromEntries(unset.map((f) => [f, '']));
-    return this.col.findOneAndUpdate(
-      { _id: partitionId(key), status: { $in: [...allowed] }, ...extraFilter },
-      update,
-      {
-        returnDocument: 'after',
-      },
-    );
+    return this.compareAndSet(key, { status: { $in: [...allowed] }, ...extraFilter }, () => {
+      const now = new Date();
+      const update: Record<string, unknown> = {
+        $set: { ...set, status: to, updatedAt: now, [`at.${to}`]: now },
+      };
+      if (unset.length > 0) update.$unset = Object.fromEntries(unset.map((f) => [f, '']));
+      return update;
+    });
   }
 
-  /** Hands out the next load generation to a combine run (atomic $inc). */
+  /** Hands out the next load generation to a combine run. */
   async claimGeneration(key: PartitionKey): Promise<number> {
-    const doc = await this.col.findOneAndUpdate(
-      { _id: partitionId(key) },
-      { $inc: { claimedGeneration: 1 }, $set: { updatedAt: new Date() } },
-      { returnDocument: 'after' },
-    );
+    const doc = await this.compareAndSet(key, {}, (current) => ({
+      $set: { claimedGeneration: current.claimedGeneration + 1, updatedAt: new Date() },
+    }));
     if (!doc) throw new Error(`partition ${partitionId(key)} does not exist`);
     return doc.claimedGeneration;
+  }
+
+  /**
+   * Applies `update` to the partition if it matches `filter`, as one guarded
+   * step. FerretDB 1.x does not make conditional updates atomic (two racing
+   * `findOneAndUpdate`s with the same filter can both win), so each step
+   * first claims the next revision by inserting `<partitionId>@<rev+1>` into
+   * `partitionrevs`: an insert on a unique `_id` has exactly one winner on
+   * every backend. The loser re-reads and re-checks the filter. A revision
+   * claimed by a process that died before its update is reclaimed after
+   * STALE_REVISION_MS.
+   */
+  private async compareAndSet(
+    key: PartitionKey,
+    filter: Record<string, unknown>,
+    update: (current: PartitionDoc) => Record<string, unknown>,
+  ): Promise<PartitionDoc | null> {
+    const id = partitionId(key);
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const current = await this.col.findOne({ _id: id, ...filter });
+      if (!current) return null;
+      const rev = current.rev ?? 0;
+      const revId = `${id}@${rev + 1}`;
+      try {
+        await this.revs.insertOne({ _id: revId, at: new Date() });
+      } catch (err) {
+        if (!(err instanceof MongoServerError) || err.code !== 11000) throw err;
+        await this.reclaimIfStale(id, rev, revId);
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        continue;
+      }
+      const u = update(current);
+      u.$set = { ...(u.$set as object), rev: rev + 1 };
+      await this.col.updateOne({ _id: id }, u);
+      return this.col.findOne({ _id: id });
+    }
+    throw new Error(`partition ${id}: could not claim a revision (contention)`);
+  }
+
+  private async reclaimIfStale(id: string, rev: number, revId: string): Promise<void> {
+    const lock = await this.revs.findOne({ _id: revId });
+    if (!lock || Date.now() - lock.at.getTime() < STALE_REVISION_MS) return;
+    const still = await this.col.findOne({ _id: id }, { projection: { rev: 1 } });
+    if ((still?.rev ?? 0) === rev) await this.revs.deleteOne({ _id: revId, at: lock.at });
   }
 
   /** Records a failure; any non-terminal status (or stale) may fail. */
