@@ -139,8 +139,18 @@ async function waitForJob(
   opts: PipelineRunOptions,
 ): Promise<JobView> {
   let lastLog = Date.now();
+  let failures = 0;
   for (;;) {
-    const job = await getJob(p, jobId);
+    let job: JobView;
+    try {
+      job = await getJob(p, jobId);
+      failures = 0;
+    } catch (err) {
+      // A long run outlives a database or gateway hiccup; only a lasting failure ends it.
+      if (++failures >= 40) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
     if (job.status !== 'running') return job;
     const crashed = p.all().find((s) => !s.running);
     if (crashed) throw new Error(`${crashed.name} exited (${crashed.exitCode ?? crashed.exitSignal}) during the run; see test-results/logs/${crashed.name}.log`);
