@@ -5,6 +5,7 @@ import { lineChart } from '../charts/line-chart.js';
 import { field, h, mount } from '../dom.js';
 import { addDays, change, integer, money, moneyE4, quantity, shortDate, todayIso } from '../format.js';
 import { daySeries, daypartGroups, groupDetails, groupLabel, hourGroups, pesos } from '../sales-series.js';
+import { limited } from '../limit.js';
 import { knownBranches } from '../session.js';
 import { errorBox, kpi, loading, panel } from '../ui.js';
 import { setHashParams, type View } from '../view.js';
@@ -146,9 +147,13 @@ export class SalesView implements View {
     this.inFlight?.abort();
     const ctrl = new AbortController();
     this.inFlight = ctrl;
-    const day = api.get<SalesReport>('/reports/sales', this.query('day', { compare: true }), ctrl.signal);
+    // The daily report first; the others queue behind it, three at a time.
+    const run = limited(3);
+    const day = run(() =>
+      api.get<SalesReport>('/reports/sales', this.query('day', { compare: true }), ctrl.signal),
+    );
     const bars = BAR_CHARTS.map((c) =>
-      api.get<SalesReport>('/reports/sales', this.query(c.groupBy, c), ctrl.signal),
+      run(() => api.get<SalesReport>('/reports/sales', this.query(c.groupBy, c), ctrl.signal)),
     );
     try {
       const report = await day;
