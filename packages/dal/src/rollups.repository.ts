@@ -18,8 +18,9 @@ import { groupSums } from './group-sums.js';
 import { PartitionViewsRepository } from './partition-views.repository.js';
 
 export const rollupIndexes: IndexDescription[] = [
-  // Reports: one dimension and scope over a date range, optionally some branches.
-  { key: { dim: 1, scope: 1, date: 1, branch: 1 }, name: 'dim_scope_date_branch' },
+  // Reports: one dimension and scope over a date range, optionally some branches
+  // (same key and name as the gateway's rollupReadIndexes, so either may create it first).
+  { key: { dim: 1, scope: 1, date: 1, branch: 1 }, name: 'gw_dim_scope_date' },
   // Per-generation delete after a swap, and the `pg $in` match of reports.
   { key: { pg: 1 }, name: 'pg' },
 ];

@@ -23,15 +23,15 @@ import {
   type TransactionCursor,
 } from './transaction-cursor.js';
 
+// Names and keys match what the gateway's main.ts already creates (services/gateway/src/adapters/
+// transactions.reader.ts): an index with the same key under another name would fail its start.
 export const transactionIndexes: IndexDescription[] = [
   // Every write-side access is per generation (count, delete), and the legacy export reads
   // a generation in legacy order (source line descending) straight off this index.
-  { key: { pg: 1, line: -1 }, name: 'pg_line' },
+  { key: { pg: 1, line: -1 }, name: 'gw_pg_line' },
   // The transaction list pages one business date at a time: equality on date, then time/_id
-  // keyset order in either direction.
-  { key: { date: 1, time: 1, _id: 1 }, name: 'date_time_id' },
-  // The same list narrowed to one or a few branches (MongoDB merges the per-branch ranges).
-  { key: { branch: 1, date: 1, time: 1, _id: 1 }, name: 'branch_date_time_id' },
+  // keyset order in either direction. Branch and the other filters are checked inside the day.
+  { key: { date: -1, time: -1, _id: -1 }, name: 'gw_newest' },
 ];
 
 /** Filters of the transaction list (API `TransactionFilter`, branches already scoped). */
