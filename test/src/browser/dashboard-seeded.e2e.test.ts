@@ -143,7 +143,7 @@ describe('dashboard on seeded data', () => {
       'BRAVO_1_2026-01-20',
       'BRAVO_1_2026-01-21',
     ]);
-    expect(await bar.getAttribute('data-percent')).toBe('0');
+    await until(() => bar.getAttribute('data-percent')).toBe('0');
 
     // Play the pipeline's part: one partition loaded, then the other.
     const finish = (id: string) =>
@@ -262,6 +262,7 @@ describe('dashboard on seeded data', () => {
       const name = hash.slice(2).split('?')[0]!;
       await go(hash);
       await page.getByTestId(testid).first().waitFor();
+      if (name === 'jobs') await page.getByTestId('job-done').first().waitFor();
       if (name === 'sales')
         for (const g of ['hour', 'daypart', 'product', 'payment'])
           await page.getByTestId(`sales-${g}-chart-bar`).first().waitFor();

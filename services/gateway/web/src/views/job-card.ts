@@ -26,6 +26,10 @@ export class JobCard {
     private readonly onChanged: () => void,
   ) {
     this.bar = progressBar(0, job.total, 'job-progress');
+    // Unknown until the first view arrives: no "0%" that would read as "nothing done".
+    this.bar.removeAttribute('aria-valuenow');
+    this.bar.dataset.percent = '';
+    this.bar.classList.add('is-pending');
     this.el = h(
       'article',
       { class: 'job-card', testid: 'job-card', 'data-job-id': job.id, 'data-status': job.status },
@@ -44,7 +48,7 @@ export class JobCard {
         'div',
         { class: 'job-progress-row' },
         this.bar,
-        h('span', { class: 'job-percent', testid: 'job-percent' }, '0%'),
+        h('span', { class: 'job-percent', testid: 'job-percent' }, '…'),
       ),
       this.figures,
       this.failures,
@@ -91,6 +95,7 @@ export class JobCard {
 
   update(v: JobProgressView): void {
     updateProgress(this.bar, v.done, v.total);
+    this.bar.classList.remove('is-pending');
     const pct = this.bar.dataset.percent ?? '0';
     (this.el.querySelector('[data-testid="job-percent"]') as HTMLElement).textContent = `${pct}%`;
     this.setStatus(v.status);
