@@ -41,6 +41,15 @@ describe('auth', () => {
     const r = await fetch(`${h.url}/api/v1/jobs`, { headers: { 'x-api-key': 'test-viewer-key-00000001' } });
     expect(r.status).toBe(200);
   });
+  test('GET /me tells the caller its role and branch scope', async () => {
+    const viewer = await h.json('viewer', 'GET', '/api/v1/me');
+    expect(viewer.status).toBe(200);
+    expect(viewer.body).toMatchObject({ role: 'viewer' });
+    expect(viewer.body.branches).toBeUndefined();
+    const scoped = await h.json('bmcOperator', 'GET', '/api/v1/me');
+    expect(scoped.body).toMatchObject({ role: 'operator', branches: ['BMC'] });
+  });
+
   test('viewers cannot enqueue, operators and admins can', async () => {
     const body = { from: '2026-01-01', to: '2026-01-01', branches: ['EME'], pos: [1] };
     expect((await h.json('viewer', 'POST', '/api/v1/fetch/range', body)).status).toBe(403);

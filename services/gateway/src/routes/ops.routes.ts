@@ -9,8 +9,29 @@ export function registerOpsRoutes(t: RouteTable, d: GatewayDeps): void {
   t.add(
     {
       method: 'get',
+      path: '/me',
+      summary: "The caller's key: name, role and the branches it is scoped to (absent = all)",
+      tag: 'ops',
+      role: 'viewer',
+      response: z.object({
+        name: z.string(),
+        role: z.enum(['viewer', 'operator', 'admin']),
+        branches: z.array(z.string()).optional(),
+      }),
+    },
+    async ({ principal }) => ({
+      name: principal.name,
+      role: principal.role,
+      ...(principal.branches ? { branches: [...principal.branches] } : {}),
+    }),
+  );
+
+  t.add(
+    {
+      method: 'get',
       path: '/queues',
-      summary: 'Per stage: ready and unacked messages, consumers, dead letters, retrying (RabbitMQ management API)',
+      summary:
+        'Per stage: ready and unacked messages, consumers, dead letters, retrying (RabbitMQ management API)',
       tag: 'ops',
       role: 'viewer',
       response: QueuesView,
@@ -19,7 +40,11 @@ export function registerOpsRoutes(t: RouteTable, d: GatewayDeps): void {
       try {
         return { stages: await d.queues.stages() };
       } catch (err) {
-        throw new ApiError(502, 'broker_management_unavailable', `RabbitMQ management: ${(err as Error).message}`);
+        throw new ApiError(
+          502,
+          'broker_management_unavailable',
+          `RabbitMQ management: ${(err as Error).message}`,
+        );
       }
     },
   );
@@ -37,7 +62,12 @@ export function registerOpsRoutes(t: RouteTable, d: GatewayDeps): void {
     async ({ params, body, scope }) => {
       const stage = z.enum(STAGES).safeParse(params.stage);
       if (!stage.success) throw badRequest(`unknown stage ${params.stage} (one of ${STAGES.join(', ')})`);
-      if (scope.scoped) throw new ApiError(403, 'forbidden', 'branch-scoped keys cannot requeue (dead letters span branches)');
+      if (scope.scoped)
+        throw new ApiError(
+          403,
+          'forbidden',
+          'branch-scoped keys cannot requeue (dead letters span branches)',
+        );
       return d.queues.requeueDead(stage.data, body.max);
     },
   );
