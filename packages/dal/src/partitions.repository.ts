@@ -1,4 +1,5 @@
 import { MongoServerError, type Collection, type Db, type IndexDescription } from 'mongodb';
+import { TransientError } from '@posflow/runtime';
 import {
   Collections,
   PARTITION_TRANSITIONS,
@@ -9,7 +10,7 @@ import {
 } from '@posflow/contracts';
 
 /** A revision claimed by a process that died before applying its update is taken back after this long. */
-const STALE_REVISION_MS = 30_000;
+const STALE_REVISION_MS = 10_000;
 
 /** Statuses in which a partition is being worked on (do not enqueue it again). */
 export const IN_FLIGHT: readonly PartitionStatus[] = [
@@ -131,7 +132,8 @@ export class PartitionsRepository {
     update: (current: PartitionDoc) => Record<string, unknown>,
   ): Promise<PartitionDoc | null> {
     const id = partitionId(key);
-    for (let attempt = 0; attempt < 20; attempt++) {
+    const deadline = Date.now() + STALE_REVISION_MS + 5_000;
+    for (let attempt = 0; Date.now() < deadline; attempt++) {
       const current = await this.col.findOne({ _id: id, ...filter });
       if (!current) return null;
       const rev = current.rev ?? 0;
@@ -141,7 +143,7 @@ export class PartitionsRepository {
       } catch (err) {
         if (!(err instanceof MongoServerError) || err.code !== 11000) throw err;
         await this.reclaimIfStale(id, rev, revId);
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (attempt + 1)));
+        await new Promise((r) => setTimeout(r, Math.min(5 + Math.random() * 20 * (attempt + 1), 500)));
         continue;
       }
       const u = update(current);
@@ -149,7 +151,7 @@ export class PartitionsRepository {
       await this.col.updateOne({ _id: id }, u);
       return this.col.findOne({ _id: id });
     }
-    throw new Error(`partition ${id}: could not claim a revision (contention)`);
+    throw new TransientError(`partition ${id}: could not claim a revision (contention)`);
   }
 
   private async reclaimIfStale(id: string, rev: number, revId: string): Promise<void> {

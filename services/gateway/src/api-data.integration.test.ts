@@ -241,10 +241,10 @@ describe('OpenAPI, dashboard, ops endpoints', () => {
       'post /jobs/{id}/retry-failed', 'post /jobs/{id}/cancel', 'get /partitions', 'get /coverage', 'post /missing/scan',
       'post /partitions/{id}/known-empty', 'get /transactions', 'get /export/legacy', 'get /export/transactions.csv',
       'get /reports/sales', 'get /files', 'get /files/{id}/raw', 'post /uploads', 'get /monitor', 'post /monitor/{id}/resolve',
-      'get /queues', 'post /queues/{stage}/dead-letter/requeue', 'get /cluster',
+      'get /queues', 'post /queues/{stage}/dead-letter/requeue', 'get /cluster', 'get /me',
     ])
       expect(listed).toContain(want);
-    expect(listed).toHaveLength(24);
+    expect(listed).toHaveLength(25);
     const range = doc.paths['/fetch/range']?.post as { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } } };
     expect(Object.keys(range.requestBody.content['application/json'].schema.properties)).toEqual(expect.arrayContaining(['from', 'to', 'force']));
   });

@@ -148,6 +148,28 @@ export class StageConsumer<S extends Stage> {
     }
   }
 
+  /**
+   * Runs the hook that records the failure (partition `failed`, monitor
+   * entry), retrying with backoff: a dead letter whose partition was never
+   * marked failed would leave it stuck mid-lifecycle.
+   */
+  private async runDeadLetterHook(raw: unknown, reason: string, log: Logger): Promise<void> {
+    for (let i = 0; ; i++) {
+      try {
+        await this.opts.onDeadLetter?.(this.stage, raw, reason);
+        return;
+      } catch (err) {
+        const delay = HOOK_RETRY_DELAYS_MS[i];
+        if (delay === undefined || this.stopped) {
+          log.error({ err: errorMessage(err) }, 'dead-letter hook failed');
+          return;
+        }
+        log.warn({ err: errorMessage(err), retryInMs: delay }, 'dead-letter hook failed, retrying');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
   private async settle(
     ch: Channel,
     msg: ConsumeMessage,
@@ -175,11 +197,7 @@ export class StageConsumer<S extends Stage> {
         break;
       }
       case 'dead': {
-        if (this.opts.onDeadLetter) {
-          await this.opts
-            .onDeadLetter(this.stage, raw, reason)
-            .catch((err: unknown) => log.error({ err: errorMessage(err) }, 'dead-letter hook failed'));
-        }
+        if (this.opts.onDeadLetter) await this.runDeadLetterHook(raw, reason, log);
         await this.client.publishRaw(Exchanges.dead, this.stage, msg.content, {
           ...msg.properties,
           headers: {
@@ -196,6 +214,9 @@ export class StageConsumer<S extends Stage> {
     this.opts.metrics?.messages.inc({ stage: this.stage, outcome: action });
   }
 }
+
+/** How long the dead-letter hook (which marks the partition failed) is retried while the database is away. */
+const HOOK_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
 
 function stripDeath(headers: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
