@@ -53,9 +53,10 @@ export function renderE2eReport(r: E2eBenchResult, chartRef: string): string {
       L.push(`| ${run.fetchers} | ${int(run.wallS)} s | ${int(run.partitionsPerMin)} | ${(run.partitionsPerMin / base.partitionsPerMin).toFixed(2)}× | ${run.fetchPartitionsPerMin ? int(run.fetchPartitionsPerMin) : 'n/a'} | ${fetchX} | ${run.upstream.peakInFlight} (cap ${run.upstreamCap}) |`);
     }
   }
-  const legacyFull = r.legacy.find((l) => l.dataset.exportsDir === r.full.dataset.exportsDir);
-  if (legacyFull) {
-    L.push('', `Legacy fetch pattern on the full month: ${int(legacyFull.wallS)} s just to download (${int(legacyFull.partitionsPerMin)} partitions/min);`, `the pipeline fetched, combined and loaded it in ${int(r.full.wallS)} s (${(legacyFull.wallS / r.full.wallS).toFixed(1)}× faster), its fetch stage alone took ${r.full.fetchDoneS ? `${int(r.full.fetchDoneS)} s` : 'n/a'}.`);
+  for (const lg of r.legacy) {
+    const run = uniqueRuns(r).find((x) => x.dataset.exportsDir === lg.dataset.exportsDir && x.fetchers === Math.max(...r.config.fetchers));
+    if (!run) continue;
+    L.push('', `Legacy fetch pattern on ${monthLabel(lg.dataset)}: ${int(lg.wallS)} s just to download (${int(lg.partitionsPerMin)} partitions/min);`, `the pipeline (${run.fetchers} fetchers) fetched, combined and loaded the same month in ${int(run.wallS)} s (${(run.wallS / lg.wallS).toFixed(2)}× the legacy download time); its fetch stage alone took ${run.fetchDoneS ? `${int(run.fetchDoneS)} s` : 'n/a'}.`);
   }
   L.push('', 'Queue depths come from the RabbitMQ management API (ready + unacknowledged), which refreshes its figures every 5 s: the curves move in steps.', 'CPU time is user + system of each service process (/proc/<pid>/stat); FerretDB/PostgreSQL and RabbitMQ share the same 2 cores and are not counted.');
   return `${L.join('\n')}\n`;
@@ -66,7 +67,7 @@ function uniqueRuns(r: E2eBenchResult): PipelineRunResult[] {
 }
 
 function monthLabel(ds: E2eDataset): string {
-  return `${ds.size.branches} branches × ${ds.size.days} days × POS ${ds.size.pos.join('/')} from ${ds.size.from}`;
+  return `${ds.size.branches} branches × ${ds.size.days} day${ds.size.days > 1 ? 's' : ''} × POS ${ds.size.pos.join('/')} from ${ds.size.from}`;
 }
 
 function runRow(run: PipelineRunResult): string {
