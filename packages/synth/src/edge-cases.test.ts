@@ -24,7 +24,7 @@ describe('edge-case injection', () => {
       for (const type of hit?.kind === 'resend' ? hit.types : []) {
         const copies = g.files.filter((f) => f.type === type).sort((a, b) => a.sendTime.localeCompare(b.sendTime));
         expect(copies).toHaveLength(2);
-        expect(copies[1]?.sendTime > (copies[0]?.sendTime ?? '')).toBe(true);
+        expect((copies[1]?.sendTime ?? '') > (copies[0]?.sendTime ?? '')).toBe(true);
         expect(copies[0]?.content.length).not.toBe(copies[1]?.content.length);
       }
       // The combiner takes the copy with more rows: expected output equals that copy's rows.

@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-// @ts-expect-error -- plain ESM script without types
 import { ensureInfra, portOpen } from '../../../scripts/stack.mjs';
 import { waitUntil } from '../support/processes.js';
 import { createWorld, partitionStatuses, type World } from './synthetic-world.js';
 
-const ensure = ensureInfra as () => Promise<unknown>;
-const isOpen = portOpen as (port: number) => Promise<boolean>;
+const ensure = ensureInfra;
+const isOpen = portOpen;
 
 function ferretPids(): number[] {
   try {

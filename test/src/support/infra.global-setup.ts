@@ -1,15 +1,14 @@
 // Integration and end-to-end tiers need the real broker and database: bring up
 // whatever is not running (PostgreSQL, RabbitMQ + management, FerretDB) and
 // stop, at the end, only what this run started.
-// @ts-expect-error -- plain ESM script without types
 import { ensureInfra, down } from '../../../scripts/stack.mjs';
 
 let startedNow = false;
 
 export default async function setup(): Promise<() => Promise<void>> {
-  const res = (await ensureInfra()) as { startedNow: boolean };
+  const res = await ensureInfra();
   startedNow = res.startedNow;
   return async () => {
-    if (startedNow && process.env.POSFLOW_KEEP_INFRA !== '1') await (down as () => Promise<void>)();
+    if (startedNow && process.env.POSFLOW_KEEP_INFRA !== '1') await down();
   };
 }
