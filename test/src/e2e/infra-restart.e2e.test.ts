@@ -8,9 +8,12 @@ import { createWorld, partitionStatuses, type World } from './synthetic-world.js
 const ensure = ensureInfra;
 const isOpen = portOpen;
 
+/** The shared FerretDB the stack script runs on 27017 (not other instances on this machine). */
 function ferretPids(): number[] {
   try {
-    return execFileSync('pgrep', ['-f', 'ferretdb --handler'], { encoding: 'utf8' })
+    return execFileSync('pgrep', ['-f', 'ferretdb --handler.*--listen-addr=127.0.0.1:27017'], {
+      encoding: 'utf8',
+    })
       .split('\n')
       .filter(Boolean)
       .map(Number);
