@@ -60,6 +60,8 @@ export class ServiceProcess {
     readonly main: string,
     readonly env: Record<string, string>,
     readonly opsPort: number,
+    /** Working directory; `main` is resolved against it. */
+    readonly cwd: string = REPO_ROOT,
   ) {}
 
   get readyUrl(): string {
@@ -75,8 +77,8 @@ export class ServiceProcess {
     const log = createWriteStream(join(LOG_DIR, `${this.name}.log`), { flags: 'a' });
     this.exitCode = null;
     this.exitSignal = null;
-    const child = spawn(process.execPath, [join(REPO_ROOT, this.main)], {
-      cwd: REPO_ROOT,
+    const child = spawn(process.execPath, [resolve(this.cwd, this.main)], {
+      cwd: this.cwd,
       env: { ...process.env, ...this.env, OPS_PORT: String(this.opsPort), OPS_HOST: '127.0.0.1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
