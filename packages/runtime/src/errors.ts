@@ -77,6 +77,7 @@ export function isTransient(err: unknown, depth = 0): boolean {
 /** Maps an error thrown by a handler to an outcome. */
 export function outcomeForError(err: unknown): Outcome {
   if (err instanceof PermanentError) return Outcomes.dead(err.message);
+  if (err instanceof TransientError) return Outcomes.retry(err.message);
   if (isTransient(err))
     return Outcomes.retry(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   if (err instanceof Error) return Outcomes.dead(`unexpected ${err.name}: ${err.message}`);
