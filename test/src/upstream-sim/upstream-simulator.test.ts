@@ -91,6 +91,8 @@ describe('upstream simulator over generated files', () => {
     const f = p?.files[0] ?? '';
     await (await fetch(`${sim.url}${f}`, { headers: browser })).arrayBuffer();
     await (await fetch(`${sim.url}${f}`, { headers: browser })).arrayBuffer();
+    // A request is recorded when the server's response finishes, which can come just after the client has read the body.
+    for (let i = 0; i < 100 && sim.stats(false).downloadRequests < 2; i++) await new Promise((r) => setTimeout(r, 10));
     const s = sim.stats();
     expect(s.listRequests).toBe(1);
     expect(s.downloadRequests).toBe(2);
