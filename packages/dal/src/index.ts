@@ -13,3 +13,4 @@ export * from './transaction-cursor.js';
 export * from './transactions.repository.js';
 export * from './rollups.repository.js';
 export * from './data-indexes.js';
+export * from './partition-failure.js';

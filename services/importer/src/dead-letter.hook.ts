@@ -1,5 +1,10 @@
 import { ImportRequestedV1, PartitionKey, partitionId, type Stage } from '@posflow/contracts';
-import type { JobsRepository, MonitorRepository, PartitionsRepository } from '@posflow/dal';
+import {
+  recordPartitionFailure,
+  type JobsRepository,
+  type MonitorRepository,
+  type PartitionsRepository,
+} from '@posflow/dal';
 import { errorMessage, type Logger } from '@posflow/runtime';
 import type { ImportDeps } from './import-partition.handler.js';
 import { pgOf } from './domain/transaction-doc.js';
@@ -33,11 +38,7 @@ export function createDeadLetterHook(deps: DeadLetterDeps) {
       return;
     }
     const key = keyRes.data;
-    const failed = await deps.partitions.markFailed(key, 'import', reason, 0);
-    if (failed) {
-      await deps.monitor.record({ partition: key, kind: 'partition-failed', key: 'import', detail: reason });
-      for (const jobId of failed.jobIds ?? []) await deps.jobs.refresh(jobId);
-    }
+    await recordPartitionFailure(deps, key, 'import', reason);
     if (msg.success) {
       const g = msg.data.payload.generation;
       const now = await deps.partitions.get(key);
