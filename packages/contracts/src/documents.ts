@@ -160,4 +160,11 @@ export const Collections = Object.freeze({
   limiter: 'limiter',
   /** Revision claims behind guarded partition updates (see PartitionsRepository). */
   partitionRevs: 'partitionrevs',
+  /** Per partition generation and dimension: packed rollups (see PartitionSummaryDoc). */
+  partitionSummaries: 'partitionsummaries',
+  /** Per branch, month and dimension: packed rollups of the current generations (see MonthSummaryDoc). */
+  monthSummaries: 'monthsummaries',
+  /** One guard document per (branch, month) of the month summaries, and their revision claims. */
+  monthSummaryHeads: 'monthsummaryheads',
+  monthSummaryRevs: 'monthsummaryrevs',
 });

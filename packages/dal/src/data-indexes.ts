@@ -1,6 +1,7 @@
 import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
 import { Collections } from '@posflow/contracts';
 import { rollupIndexes } from './rollups.repository.js';
+import { monthSummaryIndexes, partitionSummaryIndexes } from './sales-summaries.repository.js';
 import { transactionIndexes } from './transactions.repository.js';
 
 /** Same key, other name (85) / same name, other key (86): someone created an equivalent index first. */
@@ -31,5 +32,7 @@ export async function ensureDataIndexes(db: Db): Promise<void> {
   await ensureIndexesOneByOne(db, {
     [Collections.transactions]: transactionIndexes,
     [Collections.rollups]: rollupIndexes,
+    [Collections.partitionSummaries]: partitionSummaryIndexes,
+    [Collections.monthSummaries]: monthSummaryIndexes,
   });
 }

@@ -14,3 +14,5 @@ export * from './transactions.repository.js';
 export * from './rollups.repository.js';
 export * from './data-indexes.js';
 export * from './partition-failure.js';
+export * from './summary-entries.js';
+export * from './sales-summaries.repository.js';

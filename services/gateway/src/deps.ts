@@ -6,11 +6,11 @@ import type {
   MonitorRepository,
   PartitionsRepository,
   PartitionViewsRepository,
+  SalesSummariesRepository,
 } from '@posflow/dal';
 import type { FileStore, Logger } from '@posflow/runtime';
 import type { ClusterReader } from './adapters/cluster.reader.js';
 import type { QueueInspector } from './adapters/queue-inspector.js';
-import type { RollupsReader } from './adapters/rollups.reader.js';
 import type { TransactionsReader } from './adapters/transactions.reader.js';
 import type { ApiKeyStore } from './auth/api-keys.js';
 import type { EnqueueService } from './enqueue.service.js';
@@ -46,7 +46,7 @@ export interface GatewayDeps {
   fileViews: FileRecordViewsRepository;
   rawFiles: FileStore;
   transactions: TransactionsReader;
-  rollups: RollupsReader;
+  summaries: Pick<SalesSummariesRepository, 'sums'>;
   enqueue: EnqueueService;
   queues: QueueInspector;
   cluster: ClusterReader;

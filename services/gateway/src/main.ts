@@ -9,13 +9,15 @@ import {
   MonitorRepository,
   PartitionViewsRepository,
   PartitionsRepository,
+  SalesSummariesRepository,
   ensureCoreIndexes,
+  monthSummaryIndexes,
+  partitionSummaryIndexes,
 } from '@posflow/dal';
 import { FileStore, SHUTDOWN_ORDER, ensureIndexes, loadEnv, startServiceBase } from '@posflow/runtime';
 import { createClusterReader } from './adapters/cluster.reader.js';
 import { RabbitQueueInspector, vhostOf } from './adapters/queue-inspector.js';
 import { loadBranches, loadLegacyHeader } from './adapters/reference.adapter.js';
-import { RollupsReader, rollupReadIndexes } from './adapters/rollups.reader.js';
 import { TransactionsReader, transactionReadIndexes } from './adapters/transactions.reader.js';
 import { createApp } from './app.js';
 import { ApiKeyStore } from './auth/api-keys.js';
@@ -34,7 +36,11 @@ if (keys.size === 0) logger.warn({}, 'no API keys configured: every API request 
 
 const db = mongo.db;
 await ensureCoreIndexes(db);
-await ensureIndexes(db, { [Collections.transactions]: transactionReadIndexes, [Collections.rollups]: rollupReadIndexes });
+await ensureIndexes(db, {
+  [Collections.transactions]: transactionReadIndexes,
+  [Collections.partitionSummaries]: partitionSummaryIndexes,
+  [Collections.monthSummaries]: monthSummaryIndexes,
+});
 
 const now = () => new Date();
 const branches = await loadBranches(env.REFERENCE_DIR);
@@ -68,7 +74,7 @@ const { app } = createApp({
   fileViews: new FileRecordViewsRepository(db),
   rawFiles: new FileStore(db, Collections.rawBucket),
   transactions: new TransactionsReader(db, partitionViews),
-  rollups: new RollupsReader(db),
+  summaries: new SalesSummariesRepository(db),
   enqueue: new EnqueueService({
     partitions,
     views: partitionViews,

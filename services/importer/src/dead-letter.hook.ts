@@ -15,6 +15,7 @@ export interface DeadLetterDeps {
   monitor: Pick<MonitorRepository, 'record'>;
   transactions: ImportDeps['transactions'];
   rollups: ImportDeps['rollups'];
+  summaries: ImportDeps['summaries'];
   logger: Logger;
 }
 
@@ -47,6 +48,7 @@ export function createDeadLetterHook(deps: DeadLetterDeps) {
         try {
           await deps.transactions.deleteGeneration(pg);
           await deps.rollups.deleteGeneration(pg);
+          await deps.summaries.deleteGeneration(pg);
         } catch (err) {
           deps.logger.warn({ err: errorMessage(err), pg }, 'could not remove the failed generation');
         }

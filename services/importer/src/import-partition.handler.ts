@@ -8,6 +8,7 @@ import type {
   JobsRepository,
   PartitionsRepository,
   RollupsRepository,
+  SalesSummariesRepository,
   TransactionsRepository,
 } from '@posflow/dal';
 import {
@@ -29,6 +30,7 @@ export interface ImportDeps {
   jobs: Pick<JobsRepository, 'refresh'>;
   transactions: Pick<TransactionsRepository, 'insertBatch' | 'deleteGeneration'>;
   rollups: Pick<RollupsRepository, 'insertMany' | 'deleteGeneration'>;
+  summaries: Pick<SalesSummariesRepository, 'insertGeneration' | 'deleteGeneration' | 'refreshMonth'>;
   artifacts: ArtifactSource;
   metrics: ImportMetrics;
   batchSize: number;
@@ -43,9 +45,10 @@ type Payload = ImportRequestedV1['payload'];
  * 2. stream the artifact, validate each row, insert rows in unordered batches
  *    with deterministic ids (a redelivery re-inserts, duplicates are ignored)
  *    while summing the rollups;
- * 3. insert the rollups, then CAS `importing → loaded` with `generation: g`
+ * 3. insert the rollups and their packed summaries, then CAS `importing → loaded` with `generation: g`
  *    (only if the current generation is older): from here readers see g;
- * 4. delete the older generations' rows, rollups and artifacts; refresh jobs.
+ * 4. delete the older generations' rows, rollups and artifacts; rebuild the
+ *    month summary of the partition's branch and month; refresh jobs.
  * Rows of g are invisible until step 3, and g-1 stays whole until after it.
  */
 export function createImportHandler(deps: ImportDeps) {
@@ -145,7 +148,9 @@ async function writeRows(deps: ImportDeps, p: Payload, ctx: HandlerContext, log:
   }
   if (batch.length > 0) await flush();
   await inFlight;
-  await deps.rollups.insertMany(acc.docs());
+  const rollups = acc.docs();
+  await deps.rollups.insertMany(rollups);
+  await deps.summaries.insertGeneration(p.partition, p.generation, rollups);
   if (duplicates > 0) log.info({ duplicates }, 'rows already written by an earlier attempt');
   return count;
 }
@@ -153,6 +158,7 @@ async function writeRows(deps: ImportDeps, p: Payload, ctx: HandlerContext, log:
 async function deleteGeneration(deps: ImportDeps, pg: string): Promise<void> {
   await deps.transactions.deleteGeneration(pg);
   await deps.rollups.deleteGeneration(pg);
+  await deps.summaries.deleteGeneration(pg);
 }
 
 /** Idempotent tail of a load: drop older generations (rows, rollups, artifacts), settle the jobs. */
@@ -168,7 +174,10 @@ async function finish(
     const pg = pgOf(p._id, old);
     removed += await deps.transactions.deleteGeneration(pg);
     await deps.rollups.deleteGeneration(pg);
+    await deps.summaries.deleteGeneration(pg);
   }
+  // Reports read whole months from the month summaries: rebuild this one before the job says done.
+  await deps.summaries.refreshMonth(p.branch, p.date.slice(0, 7));
   const artifacts = await deps.artifacts.deleteOlder(p._id, g);
   if (removed > 0 || artifacts > 0) log.info({ removed, artifacts }, 'older generations removed');
   // `jobIds` can be absent (FerretDB 1.24 drops an empty array from $setOnInsert).

@@ -12,6 +12,7 @@ import {
   MonitorRepository,
   PartitionsRepository,
   RollupsRepository,
+  SalesSummariesRepository,
   TransactionsRepository,
   ensureCoreIndexes,
   ensureDataIndexes,
@@ -35,6 +36,7 @@ describe('importer against the real database', () => {
   let parts: PartitionsRepository;
   let tx: TransactionsRepository;
   let rollups: RollupsRepository;
+  let summaries: SalesSummariesRepository;
 
   beforeAll(async () => {
     mongo = await connectMongo(testMongoUrl().url, createLogger('t', 'silent'));
@@ -44,6 +46,7 @@ describe('importer against the real database', () => {
     parts = new PartitionsRepository(mongo.db);
     tx = new TransactionsRepository(mongo.db);
     rollups = new RollupsRepository(mongo.db);
+    summaries = new SalesSummariesRepository(mongo.db);
   });
   afterAll(async () => {
     await mongo?.db.dropDatabase();
@@ -127,20 +130,24 @@ describe('importer against the real database', () => {
           expect(d.receipts).toBe(new Set(of.map((r) => r.receiptNo)).size);
         }
       }
-    const report = await rollups.salesReport({
-      from: date,
-      to: date,
-      groupBy: 'payment',
-      branches: [key.branch],
-      excludeModifiers: true,
-    });
     const products = stored.filter((r) => !r.isModifier);
-    expect(report.reduce((s, r) => s + r.salesE4, 0)).toBe(
-      products.reduce((s, r) => s + (r.amountE4 ?? 0), 0),
-    );
-    const cash = report.find((r) => r.key === 'CASH');
     const cashRows = products.filter((r) => r.paymentName === 'CASH');
-    expect(cash?.tc).toBe(new Set(cashRows.map((r) => r.receiptNo)).size);
+    // the same sums from the packed summaries: one day (partition summaries) and the whole month (month summary)
+    for (const [from, to] of [[date, date], ['2026-02-01', '2026-02-28']] as const) {
+      const report = await summaries.sums({
+        from,
+        to,
+        dim: 'payment',
+        scope: 'products',
+        field: 'key',
+        branches: [key.branch],
+      });
+      expect(report.reduce((s, r) => s + r.salesE4, 0)).toBe(products.reduce((s, r) => s + (r.amountE4 ?? 0), 0));
+      expect(report.find((r) => r.key === 'CASH')?.receipts).toBe(new Set(cashRows.map((r) => r.receiptNo)).size);
+      const [total] = await summaries.sums({ from, to, dim: 'day', scope: 'all', field: null, branches: [key.branch] });
+      expect(total?.receipts).toBe(new Set(stored.map((r) => r.receiptNo)).size);
+      expect(total?.quantity).toBeCloseTo(stored.reduce((s, r) => s + (r.quantity ?? 0), 0), 6);
+    }
   });
 
   test('generation g+1 replaces g; a reader polling during the re-import sees all-old or all-new', async () => {
@@ -167,6 +174,12 @@ describe('importer against the real database', () => {
     expect(seen.at(-1)?.[0]?.generation).toBe(2);
     expect(await tx.countGeneration(`${partitionId(key)}#1`)).toBe(0);
     expect(await rollups.forGeneration(`${partitionId(key)}#1`)).toEqual([]);
+    // the month summary now sums generation 2 only
+    const month = await summaries.sums({ from: '2026-02-01', to: '2026-02-28', dim: 'day', scope: 'all', field: 'branch', branches: [key.branch] });
+    expect(month).toEqual([
+      expect.objectContaining({ key: key.branch, salesE4: neu.reduce((s, r) => s + (r.amountE4 ?? 0), 0) }),
+    ]);
+    expect(await summaries.parts.countDocuments({ pg: `${partitionId(key)}#1` })).toBe(0);
     expect(
       await mongo.db
         .collection('artifacts.files')

@@ -4,6 +4,7 @@ import {
   MonitorRepository,
   PartitionsRepository,
   RollupsRepository,
+  SalesSummariesRepository,
   TransactionsRepository,
 } from '@posflow/dal';
 import type { Logger, Registry } from '@posflow/runtime';
@@ -27,6 +28,7 @@ export function createImporterService(deps: ImporterServiceDeps) {
   const jobs = new JobsRepository(deps.db, partitions);
   const transactions = new TransactionsRepository(deps.db);
   const rollups = new RollupsRepository(deps.db);
+  const summaries = new SalesSummariesRepository(deps.db);
   const monitor = new MonitorRepository(deps.db);
   const metrics = createImportMetrics(deps.registry);
   const handler = createImportHandler({
@@ -34,6 +36,7 @@ export function createImporterService(deps: ImporterServiceDeps) {
     jobs,
     transactions,
     rollups,
+    summaries,
     artifacts: deps.artifacts ?? new GridFsArtifactSource(deps.db),
     metrics,
     batchSize: deps.batchSize,
@@ -44,6 +47,7 @@ export function createImporterService(deps: ImporterServiceDeps) {
     monitor,
     transactions,
     rollups,
+    summaries,
     logger: deps.logger,
   });
   return { handler, onDeadLetter, metrics };

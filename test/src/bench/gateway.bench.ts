@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MongoClient, type AnyBulkWriteOperation, type Document } from 'mongodb';
+import type { RollupDoc } from '@posflow/contracts';
+import { SalesSummariesRepository } from '@posflow/dal';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
@@ -128,11 +130,16 @@ try {
   const seedStart = performance.now();
   let rowCount = 0;
   let rollupCount = 0;
+  const summaries = new SalesSummariesRepository(db);
+  const months = new Set<string>();
   const pending: { rows: Document[]; rollups: Document[]; partitions: Document[] } = { rows: [], rollups: [], partitions: [] };
   const flush = async () => {
     const ops = (docs: Document[]): AnyBulkWriteOperation[] => docs.map((d) => ({ insertOne: { document: d } }));
     if (pending.rows.length) await db.collection('transactions').bulkWrite(ops(pending.rows), { ordered: false });
-    if (pending.rollups.length) await db.collection('rollups').bulkWrite(ops(pending.rollups), { ordered: false });
+    if (pending.rollups.length) {
+      await db.collection('rollups').bulkWrite(ops(pending.rollups), { ordered: false });
+      for (const m of await summaries.insertFromRollups(pending.rollups as unknown as RollupDoc[], { refresh: false })) months.add(m);
+    }
     if (pending.partitions.length) await db.collection('partitions').bulkWrite(ops(pending.partitions), { ordered: false });
     pending.rows = [];
     pending.rollups = [];
@@ -151,6 +158,7 @@ try {
     }
   }
   await flush();
+  await summaries.refreshMonths(months);
   const seedSecs = (performance.now() - seedStart) / 1000;
 
   const startAt = performance.now();

@@ -10,26 +10,6 @@ export interface GroupSums {
   receipts: number;
 }
 
-/** Which rollup dimension and which field a report groups by (weekday and branch read the `day` rollups). */
-export function rollupSource(groupBy: SalesGroup): { dim: string; field: string } {
-  switch (groupBy) {
-    case 'day':
-      return { dim: 'day', field: 'date' };
-    case 'weekday':
-      return { dim: 'day', field: 'weekday' };
-    case 'branch':
-      return { dim: 'day', field: 'branch' };
-    case 'hour':
-    case 'daypart':
-    case 'department':
-    case 'product':
-    case 'category':
-    case 'payment':
-    case 'discount':
-      return { dim: groupBy, field: 'key' };
-  }
-}
-
 export function figures(s: Omit<GroupSums, 'key'>) {
   return {
     sales: formatE4(s.salesE4),

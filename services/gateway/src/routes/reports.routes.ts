@@ -3,14 +3,15 @@ import type { GatewayDeps } from '../deps.js';
 import { branchesFor, checkRange } from '../http/access.js';
 import type { RouteTable } from '../http/route-table.js';
 import { previousYear } from '../domain/dates.js';
-import { buildSalesReport, rollupSource, type GroupSums } from '../domain/sales-report.js';
+import { summarySource } from '@posflow/dal';
+import { buildSalesReport, type GroupSums } from '../domain/sales-report.js';
 
 export function registerReportRoutes(t: RouteTable, d: GatewayDeps): void {
   t.add(
     {
       method: 'get',
       path: '/reports/sales',
-      summary: 'Sales, quantity, TC and AC per group, from the rollups; compare=previous-year adds last year',
+      summary: 'Sales, quantity, TC and AC per group, from the sales summaries; compare=previous-year adds last year',
       tag: 'reports',
       role: 'viewer',
       query: SalesReportQuery,
@@ -20,14 +21,13 @@ export function registerReportRoutes(t: RouteTable, d: GatewayDeps): void {
       checkRange(query.from, query.to, d.settings.maxRangeDays);
       const branches = branchesFor(scope, query.branch);
       const scopeName = query.excludeModifiers ? 'products' : 'all';
-      const { dim, field } = rollupSource(query.groupBy);
+      const { dim, field } = summarySource(query.groupBy);
       const period = async (from: string, to: string): Promise<{ rows: GroupSums[]; totals: GroupSums[] }> => {
-        const pgs = await d.partitionViews.currentGenerations({ from, to, branches });
-        const base = { pgs, from, to, branches, scope: scopeName } as const;
+        const base = { from, to, branches, scope: scopeName } as const;
         const [rows, totals] = await Promise.all([
-          d.rollups.salesSums({ ...base, dim, field }),
-          // TC is additive only over days (a receipt spans several products), so totals come from the day rollups
-          d.rollups.salesSums({ ...base, dim: 'day', field: null }),
+          d.summaries.sums({ ...base, dim, field }),
+          // TC is additive only over days (a receipt spans several products), so totals come from the day summaries
+          d.summaries.sums({ ...base, dim: 'day', field: null }),
         ]);
         return { rows, totals };
       };

@@ -12,7 +12,10 @@ import {
   MonitorRepository,
   PartitionViewsRepository,
   PartitionsRepository,
+  SalesSummariesRepository,
   ensureCoreIndexes,
+  monthSummaryIndexes,
+  partitionSummaryIndexes,
 } from '@posflow/dal';
 import {
   AmqpClient,
@@ -26,7 +29,6 @@ import {
 import { TEST_INFRA, createTestVhost, testMongoUrl, type TestVhost } from '@posflow/runtime/testing';
 import { createClusterReader } from '../adapters/cluster.reader.js';
 import { RabbitQueueInspector } from '../adapters/queue-inspector.js';
-import { RollupsReader, rollupReadIndexes } from '../adapters/rollups.reader.js';
 import { TransactionsReader, transactionReadIndexes } from '../adapters/transactions.reader.js';
 import { createApp } from '../app.js';
 import { ApiKeyStore, sha256Hex } from '../auth/api-keys.js';
@@ -72,7 +74,8 @@ export async function startHarness(settings: Partial<GatewaySettings> = {}): Pro
   await ensureCoreIndexes(mongo.db);
   await ensureIndexes(mongo.db, {
     [Collections.transactions]: transactionReadIndexes,
-    [Collections.rollups]: rollupReadIndexes,
+    [Collections.partitionSummaries]: partitionSummaryIndexes,
+    [Collections.monthSummaries]: monthSummaryIndexes,
   });
   const amqp = new AmqpClient({
     url: vhost.amqpUrl,
@@ -120,7 +123,7 @@ export async function startHarness(settings: Partial<GatewaySettings> = {}): Pro
     fileViews: new FileRecordViewsRepository(db),
     rawFiles: new FileStore(db, Collections.rawBucket),
     transactions: new TransactionsReader(db, partitionViews),
-    rollups: new RollupsReader(db),
+    summaries: new SalesSummariesRepository(db),
     enqueue: new EnqueueService({
       partitions,
       views: partitionViews,

@@ -8,7 +8,7 @@ import {
   type RollupDoc,
   type TransactionDoc,
 } from '@posflow/contracts';
-import type { PartitionsRepository } from '@posflow/dal';
+import { SalesSummariesRepository, type PartitionsRepository } from '@posflow/dal';
 
 /** A ParsedRow with plausible defaults (tests override what they assert on). */
 export function makeRow(key: PartitionKey, line: number, over: Partial<ParsedRow> = {}): ParsedRow {
@@ -131,9 +131,15 @@ export async function seedLoaded(
     dateAt: new Date(`${r.date}T00:00:00Z`),
   }));
   if (docs.length) await db.collection<TransactionDoc>(Collections.transactions).insertMany(docs);
-  if (opts.rollups !== false && rows.length) await db.collection<RollupDoc>(Collections.rollups).insertMany(rollupsFor(key, generation, rows));
+  const rollups = opts.rollups !== false && rows.length ? rollupsFor(key, generation, rows) : [];
+  const summaries = new SalesSummariesRepository(db);
+  if (rollups.length) {
+    await db.collection<RollupDoc>(Collections.rollups).insertMany(rollups);
+    await summaries.insertGeneration(key, generation, rollups);
+  }
   await partitions.col.updateOne(
     { _id: pid },
     { $set: { status: 'loaded', generation, claimedGeneration: generation, rowsLoaded: rows.length, updatedAt: new Date(0) } },
   );
+  if (rollups.length) await summaries.refreshMonth(key.branch, key.date.slice(0, 7));
 }
