@@ -16,22 +16,18 @@ import {
   type Generations,
 } from './generation-snapshot.js';
 import { duplicateKeyCount } from './duplicate-keys.js';
-import { PartitionViewsRepository } from './partition-views.repository.js';
 import {
   decodeTransactionCursor,
   encodeTransactionCursor,
   type TransactionCursor,
 } from './transaction-cursor.js';
 
-// Names and keys match what the gateway's main.ts already creates (services/gateway/src/adapters/
-// transactions.reader.ts): an index with the same key under another name would fail its start.
 export const transactionIndexes: IndexDescription[] = [
-  // Every write-side access is per generation (count, delete), and the legacy export reads
-  // a generation in legacy order (source line descending) straight off this index.
+  // Every write-side access is per generation (count, delete), and the exports read
+  // one generation at a time.
   { key: { pg: 1, line: -1 }, name: 'gw_pg_line' },
-  // The transaction list pages one business date at a time: equality on date, then time/_id
-  // keyset order in either direction. Branch and the other filters are checked inside the day.
-  { key: { date: -1, time: -1, _id: -1 }, name: 'gw_newest' },
+  // The list reads one business date and hour at a time (or a date and a field filter).
+  { key: { date: 1, hour: 1 }, name: 'date_hour' },
 ];
 
 /** Filters of the transaction list (API `TransactionFilter`, branches already scoped). */
@@ -68,7 +64,6 @@ export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
 }
 
-const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const DAY_MS = 86_400_000;
 const addDays = (d: string, n: number) =>
   new Date(Date.parse(`${d}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
@@ -166,50 +161,92 @@ export class TransactionsRepository {
     want: number,
     after: TransactionCursor | undefined,
   ): Promise<TransactionRow[]> {
-    const partFilter = PartitionViewsRepository.rangeFilter({
-      from: date,
-      to: date,
-      branches: q.branches,
-      pos: q.pos,
-    });
+    const out: TransactionRow[] = [];
+    for (const bucket of bucketsOf(q, dir, after)) {
+      out.push(...(await this.readBucket(q, date, bucket, dir, want - out.length, after)));
+      if (out.length >= want) break;
+    }
+    return out;
+  }
+
+  /**
+   * One bucket of a date (an hour, or the whole date), read between two reads
+   * of the date's generations and redone if a load flipped one meanwhile.
+   */
+  private async readBucket(
+    q: TransactionQuery,
+    date: string,
+    bucket: Bucket,
+    dir: 1 | -1,
+    want: number,
+    after: TransactionCursor | undefined,
+  ): Promise<TransactionRow[]> {
+    const partFilter = { date };
     for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
-      const before = await readGenerations(this.partitions, { ...partFilter, generation: { $gt: 0 } });
-      if (before.size === 0) return [];
-      const rows = await this.readRows(q, date, dir, want, after, before);
-      const afterSnap = await readGenerations(this.partitions, { ...partFilter, generation: { $gt: 0 } });
-      if (changedGenerations(before, afterSnap).length === 0) return rows;
+      const before = await readGenerations(this.partitions, partFilter);
+      if (![...before.values()].some((g) => g > 0)) return [];
+      const rows = await this.readRows(q, date, bucket, dir, after, before);
+      const afterSnap = await readGenerations(this.partitions, partFilter);
+      if (changedGenerations(before, afterSnap).length === 0) return rows.slice(0, want);
     }
     throw new ConcurrentLoadError(`partitions of ${date} kept changing during the read`);
   }
 
+  /**
+   * The query is equalities only (date, hour bucket, a single branch or POS,
+   * the field filters): FerretDB 1.x pushes those down to PostgreSQL and
+   * evaluates anything else (ranges, `$in`, `$or`, sorts) in Go over every
+   * document the equalities leave, so the rest (branch and POS lists, text
+   * search, the cursor, the order) is applied here to one bucket's rows.
+   */
   private async readRows(
     q: TransactionQuery,
     date: string,
+    bucket: Bucket,
     dir: 1 | -1,
-    want: number,
     after: TransactionCursor | undefined,
     current: Generations,
   ): Promise<TransactionRow[]> {
-    const and: Record<string, unknown>[] = [{ date }, ...rowConditions(q)];
-    if (after) {
-      const op = dir === -1 ? '$lt' : '$gt';
-      and.push({ $or: [{ time: { [op]: after.t } }, { time: after.t, _id: { [op]: after.i } }] });
-    }
+    const filter: Record<string, unknown> = { date, ...equalities(q) };
+    if (bucket !== 'day') filter.hour = bucket;
+    const keep = rowPredicate(q);
+    const rows = await this.col.find(filter, { projection: { legacy: 0, pg: 0, dateAt: 0 } }).toArray();
     const out: TransactionRow[] = [];
-    const cur = this.col
-      .find({ $and: and }, { projection: { legacy: 0, pg: 0, dateAt: 0 } })
-      .sort({ time: dir, _id: dir })
-      .batchSize(Math.min(want + 16, 1_000));
-    try {
-      for await (const r of cur) {
-        if (current.get(r.partitionId) !== r.generation) continue; // a generation being written or removed
-        out.push(r as TransactionRow);
-        if (out.length >= want) break;
-      }
-    } finally {
-      await cur.close();
+    for (const r of rows as TransactionRow[]) {
+      if (current.get(r.partitionId) !== r.generation) continue; // a generation being written or removed
+      if (!keep(r)) continue;
+      if (after && after.d === date && dir * compareRows(r, after) <= 0) continue;
+      out.push(r);
     }
-    return out;
+    return out.sort((a, b) => dir * compareRows(a, { t: b.time, i: b._id }));
+  }
+
+  /**
+   * Current-generation rows of each partition in turn (partition order, each
+   * in legacy order: source line descending), with the list's field filters.
+   * A partition is read whole and checked against its generation before any
+   * of its rows is yielded; memory is one partition (one terminal-day).
+   */
+  async *streamRows(
+    partitions: Iterable<Pick<PartitionDoc, '_id'>>,
+    q: Omit<TransactionQuery, 'from' | 'to' | 'branches' | 'pos'> = {},
+  ): AsyncGenerator<TransactionRow> {
+    const keep = rowPredicate(q);
+    for (const { _id: id } of partitions) {
+      let rows: TransactionRow[] | undefined;
+      for (let attempt = 0; !rows; attempt++) {
+        if (attempt === SNAPSHOT_ATTEMPTS) throw new ConcurrentLoadError(`${id} kept changing during the export`);
+        const before = await this.partitions.findOne({ _id: id }, { projection: { generation: 1 } });
+        if (!before || before.generation === 0) break;
+        const docs = await this.col
+          .find({ pg: pgOf(id, before.generation), ...equalities(q) }, { projection: { legacy: 0, pg: 0, dateAt: 0 } })
+          .toArray();
+        const now = await this.partitions.findOne({ _id: id }, { projection: { generation: 1 } });
+        if (now?.generation === before.generation)
+          rows = (docs as TransactionRow[]).filter(keep).sort((a, b) => b.line - a.line);
+      }
+      if (rows) yield* rows;
+    }
   }
 
   /**
@@ -230,30 +267,68 @@ export class TransactionsRepository {
         if (!before || before.generation === 0) lines = [];
         if (!before || before.generation === 0) break;
         const docs = await this.col
-          .find({ pg: pgOf(id, before.generation) }, { projection: { _id: 0, legacy: 1 } })
-          .sort({ line: -1 })
+          .find({ pg: pgOf(id, before.generation) }, { projection: { _id: 0, legacy: 1, line: 1 } })
           .toArray();
         const now = await this.partitions.findOne({ _id: id }, { projection: { generation: 1 } });
-        if (now?.generation === before.generation) lines = docs.map((d) => d.legacy);
+        if (now?.generation === before.generation) lines = docs.sort((a, b) => b.line - a.line).map((d) => d.legacy);
       }
       if (lines) yield* lines;
     }
   }
 }
 
-/** Field conditions of the list (everything but the date). */
-export function rowConditions(q: TransactionQuery): Record<string, unknown>[] {
-  const and: Record<string, unknown>[] = [];
-  if (q.branches) and.push({ branch: { $in: [...q.branches] } });
-  if (q.pos) and.push({ pos: { $in: [...q.pos] } });
-  if (q.product) and.push({ productClean: q.product });
-  if (q.department) and.push({ departmentClean: q.department });
-  if (q.payment) and.push({ paymentName: q.payment });
-  if (q.category) and.push({ category: q.category });
-  if (q.daypart) and.push({ daypart: q.daypart });
-  if (q.q) {
-    const re = { $regex: escapeRegex(q.q), $options: 'i' };
-    and.push({ $or: [{ productName: re }, { itemCode: re }, { receiptNo: re }, { transNo: re }] });
-  }
-  return and;
+/** An hour of the day (`hour` field; null = no time recorded), or the whole date in one read. */
+type Bucket = number | null | 'day';
+
+const HOURS_ASC: readonly (number | null)[] = [null, ...Array.from({ length: 25 }, (_, h) => h)];
+
+/**
+ * How a date is read. A filter that narrows the date by itself (a product,
+ * department, payment or category, or one branch) reads the date at once;
+ * otherwise hour by hour in list order (no time sorts first), so the newest
+ * page of a busy day reads one hour of rows, not the whole day. With a
+ * cursor, the hours before its row are skipped.
+ */
+function bucketsOf(q: TransactionQuery, dir: 1 | -1, after: TransactionCursor | undefined): Bucket[] {
+  const narrow = Boolean(q.product || q.department || q.payment || q.category || q.branches?.length === 1);
+  if (narrow) return ['day'];
+  const hours = dir === 1 ? [...HOURS_ASC] : [...HOURS_ASC].reverse();
+  if (!after) return hours;
+  const at = hours.indexOf(hourOf(after.t));
+  return at === -1 ? hours : hours.slice(at);
+}
+
+/** The `hour` the combiner derives from TIME (its first two characters), null when there is none. */
+function hourOf(time: string): number | null {
+  const h = /^(\d\d)/.exec(time);
+  return h ? Number(h[1]) : null;
+}
+
+/** (time, _id) order of the list within a date. */
+function compareRows(r: { time: string; _id: string }, k: { t: string; i: string }): number {
+  return r.time < k.t ? -1 : r.time > k.t ? 1 : r._id < k.i ? -1 : r._id > k.i ? 1 : 0;
+}
+
+/** The filters a query can hand to the database as plain equalities. */
+function equalities(q: Omit<TransactionQuery, 'from' | 'to'>): Record<string, unknown> {
+  const f: Record<string, unknown> = {};
+  if (q.branches?.length === 1) f.branch = q.branches[0];
+  if (q.pos?.length === 1) f.pos = q.pos[0];
+  if (q.product) f.productClean = q.product;
+  if (q.department) f.departmentClean = q.department;
+  if (q.payment) f.paymentName = q.payment;
+  if (q.category) f.category = q.category;
+  if (q.daypart) f.daypart = q.daypart;
+  return f;
+}
+
+/** The other filters (branch and POS lists, text search), applied to the rows read. */
+function rowPredicate(q: Omit<TransactionQuery, 'from' | 'to'>): (r: TransactionRow) => boolean {
+  const branches = q.branches && q.branches.length !== 1 ? new Set(q.branches) : undefined;
+  const pos = q.pos && q.pos.length !== 1 ? new Set(q.pos) : undefined;
+  const needle = q.q?.toLowerCase();
+  return (r) =>
+    (!branches || branches.has(r.branch)) &&
+    (!pos || pos.has(r.pos)) &&
+    (!needle || [r.productName, r.itemCode, r.receiptNo, r.transNo].some((v) => v.toLowerCase().includes(needle)));
 }

@@ -7,11 +7,11 @@ import type {
   PartitionsRepository,
   PartitionViewsRepository,
   SalesSummariesRepository,
+  TransactionsRepository,
 } from '@posflow/dal';
 import type { FileStore, Logger } from '@posflow/runtime';
 import type { ClusterReader } from './adapters/cluster.reader.js';
 import type { QueueInspector } from './adapters/queue-inspector.js';
-import type { TransactionsReader } from './adapters/transactions.reader.js';
 import type { ApiKeyStore } from './auth/api-keys.js';
 import type { EnqueueService } from './enqueue.service.js';
 import type { GatewayMetrics } from './metrics/gateway-metrics.js';
@@ -45,7 +45,7 @@ export interface GatewayDeps {
   fileRecords: FileRecordsRepository;
   fileViews: FileRecordViewsRepository;
   rawFiles: FileStore;
-  transactions: TransactionsReader;
+  transactions: Pick<TransactionsRepository, 'queryTransactions' | 'streamRows' | 'streamLegacy'>;
   summaries: Pick<SalesSummariesRepository, 'sums'>;
   enqueue: EnqueueService;
   queues: QueueInspector;

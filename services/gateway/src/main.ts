@@ -10,15 +10,16 @@ import {
   PartitionViewsRepository,
   PartitionsRepository,
   SalesSummariesRepository,
+  TransactionsRepository,
   ensureCoreIndexes,
   monthSummaryIndexes,
   partitionSummaryIndexes,
+  transactionIndexes,
 } from '@posflow/dal';
 import { FileStore, SHUTDOWN_ORDER, ensureIndexes, loadEnv, startServiceBase } from '@posflow/runtime';
 import { createClusterReader } from './adapters/cluster.reader.js';
 import { RabbitQueueInspector, vhostOf } from './adapters/queue-inspector.js';
 import { loadBranches, loadLegacyHeader } from './adapters/reference.adapter.js';
-import { TransactionsReader, transactionReadIndexes } from './adapters/transactions.reader.js';
 import { createApp } from './app.js';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { EnqueueService } from './enqueue.service.js';
@@ -37,7 +38,7 @@ if (keys.size === 0) logger.warn({}, 'no API keys configured: every API request 
 const db = mongo.db;
 await ensureCoreIndexes(db);
 await ensureIndexes(db, {
-  [Collections.transactions]: transactionReadIndexes,
+  [Collections.transactions]: transactionIndexes,
   [Collections.partitionSummaries]: partitionSummaryIndexes,
   [Collections.monthSummaries]: monthSummaryIndexes,
 });
@@ -73,7 +74,7 @@ const { app } = createApp({
   fileRecords: new FileRecordsRepository(db),
   fileViews: new FileRecordViewsRepository(db),
   rawFiles: new FileStore(db, Collections.rawBucket),
-  transactions: new TransactionsReader(db, partitionViews),
+  transactions: new TransactionsRepository(db),
   summaries: new SalesSummariesRepository(db),
   enqueue: new EnqueueService({
     partitions,

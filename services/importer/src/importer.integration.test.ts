@@ -245,6 +245,18 @@ describe('importer against the real database', () => {
     expect(new Set(all.map((r) => r._id)).size).toBe(120);
     const order = all.map((r) => `${r.date} ${r.time} ${r._id}`);
     expect(order).toEqual([...order].sort().reverse());
+    // without a one-branch filter the list reads hour by hour (rows without a time in their own bucket)
+    expect(all.some((r) => r.hour === null)).toBe(true);
+    for (const [sort, branches] of [['-date', undefined], ['date', ['PAGE', 'ELSEWHERE']]] as const) {
+      const walked: string[] = [];
+      let c: string | undefined;
+      do {
+        const page = await tx.queryTransactions({ ...q, branches }, sort, 13, c);
+        walked.push(...page.items.map((r) => `${r.date} ${r.time} ${r._id}`));
+        c = page.nextCursor ?? undefined;
+      } while (c);
+      expect(walked).toEqual(sort === '-date' ? order : [...order].reverse());
+    }
     const cash = await tx.queryTransactions({ ...q, payment: 'CASH' }, 'date', 500);
     expect(cash.items.length).toBeGreaterThan(0);
     expect(cash.items.every((r) => r.paymentName === 'CASH')).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { partitionId } from '@posflow/contracts';
 import { buildCoverageGrid } from './coverage-grid.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { decodeTransactionCursor as decodeCursor, encodeTransactionCursor as encodeCursor } from '@posflow/dal';
 import { csvField, transactionCsvLine, TRANSACTION_CSV_HEADER } from './csv.js';
 import { addDays, manilaYesterday, previousYear, rangeProblem } from './dates.js';
 import { planFetch } from './enqueue-plan.js';

@@ -48,7 +48,7 @@ export function registerExportRoutes(t: RouteTable, d: GatewayDeps): void {
       async function* lines(): AsyncGenerator<string> {
         yield `${header}\n`;
         for (const p of partitions)
-          for await (const r of transactions.streamLegacy(p)) yield `${mask ? maskLegacyLine(r.legacy) : r.legacy}\n`;
+          for await (const line of transactions.streamLegacy([p])) yield `${mask ? maskLegacyLine(line) : line}\n`;
       }
       return streamText(res, attachment(filename), lines());
     },
@@ -75,7 +75,7 @@ export function registerExportRoutes(t: RouteTable, d: GatewayDeps): void {
       const transactions = d.transactions;
       async function* lines(): AsyncGenerator<string> {
         yield TRANSACTION_CSV_HEADER;
-        for await (const r of transactions.streamRows(partitions, { ...query, branches }))
+        for await (const r of transactions.streamRows(partitions, query))
           yield transactionCsvLine(mask && r.phone ? { ...r, phone: maskPhone(r.phone) } : r);
       }
       return streamText(res, attachment(`transactions_${query.from}_${query.to}.csv`), lines());

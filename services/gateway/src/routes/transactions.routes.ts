@@ -3,7 +3,7 @@ import type { GatewayDeps } from '../deps.js';
 import { branchesFor, checkRange } from '../http/access.js';
 import { badRequest } from '../http/api-error.js';
 import type { RouteTable } from '../http/route-table.js';
-import { decodeCursor } from '../domain/cursor.js';
+import { InvalidCursorError } from '@posflow/dal';
 import { maskPhone } from '../domain/masking.js';
 
 export function registerTransactionRoutes(t: RouteTable, d: GatewayDeps): void {
@@ -18,12 +18,11 @@ export function registerTransactionRoutes(t: RouteTable, d: GatewayDeps): void {
     },
     async ({ query, scope, principal }) => {
       checkRange(query.from, query.to, d.settings.maxRangeDays);
-      const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
-      if (cursor === null) throw badRequest('cursor is not one this API issued');
-      const page = await d.transactions.queryTransactions(
-        { ...query, branches: branchesFor(scope, query.branch) },
-        { descending: query.sort === '-date', limit: query.limit, cursor },
-      );
+      const page = await d.transactions
+        .queryTransactions({ ...query, branches: branchesFor(scope, query.branch) }, query.sort, query.limit, query.cursor)
+        .catch((err: unknown) => {
+          throw err instanceof InvalidCursorError ? badRequest('cursor is not one this API issued') : err;
+        });
       const mask = principal.role === 'viewer';
       return {
         items: page.items.map((r) => (mask && r.phone ? { ...r, phone: maskPhone(r.phone) } : r)),

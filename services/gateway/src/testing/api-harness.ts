@@ -13,9 +13,11 @@ import {
   PartitionViewsRepository,
   PartitionsRepository,
   SalesSummariesRepository,
+  TransactionsRepository,
   ensureCoreIndexes,
   monthSummaryIndexes,
   partitionSummaryIndexes,
+  transactionIndexes,
 } from '@posflow/dal';
 import {
   AmqpClient,
@@ -29,7 +31,6 @@ import {
 import { TEST_INFRA, createTestVhost, testMongoUrl, type TestVhost } from '@posflow/runtime/testing';
 import { createClusterReader } from '../adapters/cluster.reader.js';
 import { RabbitQueueInspector } from '../adapters/queue-inspector.js';
-import { TransactionsReader, transactionReadIndexes } from '../adapters/transactions.reader.js';
 import { createApp } from '../app.js';
 import { ApiKeyStore, sha256Hex } from '../auth/api-keys.js';
 import type { GatewayDeps, GatewaySettings } from '../deps.js';
@@ -73,7 +74,7 @@ export async function startHarness(settings: Partial<GatewaySettings> = {}): Pro
   const mongo = await connectMongo(testMongoUrl('posflow_gw').url, logger);
   await ensureCoreIndexes(mongo.db);
   await ensureIndexes(mongo.db, {
-    [Collections.transactions]: transactionReadIndexes,
+    [Collections.transactions]: transactionIndexes,
     [Collections.partitionSummaries]: partitionSummaryIndexes,
     [Collections.monthSummaries]: monthSummaryIndexes,
   });
@@ -122,7 +123,7 @@ export async function startHarness(settings: Partial<GatewaySettings> = {}): Pro
     fileRecords: new FileRecordsRepository(db),
     fileViews: new FileRecordViewsRepository(db),
     rawFiles: new FileStore(db, Collections.rawBucket),
-    transactions: new TransactionsReader(db, partitionViews),
+    transactions: new TransactionsRepository(db),
     summaries: new SalesSummariesRepository(db),
     enqueue: new EnqueueService({
       partitions,
