@@ -1,8 +1,9 @@
 import type { DropReason, DroppedRow, FileType, ParsedRow } from '@posflow/contracts';
-import { parseCsvLine } from './csv-line.parser.js';
+import { CsvLineFields, type RowFields } from './csv-line.parser.js';
 import { buildGroupLookups, buildLoyaltyLookup, type LookupFileType } from './group-lookups.builder.js';
 import {
   FORWARD_FIELDS,
+  buildLegacyLine,
   buildRow,
   loyaltyKeyOf,
   rowContext,
@@ -62,6 +63,12 @@ export interface CombineRun {
   batches(): AsyncGenerator<ParsedRow[]>;
   /** The same rows one at a time. */
   rows(): AsyncGenerator<ParsedRow>;
+  /**
+   * Only the rows' legacy CSV lines (`ParsedRow.legacy`), in the same order
+   * and batches, for a caller that writes the legacy file and nothing else:
+   * the parsed columns are never built. Use instead of `batches()`, once.
+   */
+  legacyLines(): AsyncGenerator<string[]>;
 }
 
 /** Small enough that a 1 GB rd5000 stays well under 200 MB RSS, large enough that a normal day (~300 KB) never spills. */
@@ -97,7 +104,7 @@ export function combineGroup(input: GroupInput, options: CombineOptions): Combin
     options.onDrop?.(row);
   };
 
-  async function* batches(): AsyncGenerator<ParsedRow[]> {
+  async function* run<T>(build: RowBuilder<T>): AsyncGenerator<T[]> {
     const rd5000 = input.files.rd5000;
     if (rd5000 === undefined) {
       drop({
@@ -126,19 +133,21 @@ export function combineGroup(input: GroupInput, options: CombineOptions): Combin
       const loyaltyKeys = await readKeptLines(rd5000, ctx, buffer, report, drop);
       ctx.lookups = { ...lookups, loyalty: await buildLoyaltyLookup(input.files.blpr?.open(), loyaltyKeys) };
       report.spilledBytes = buffer.spilledBytes;
-      yield* replay(buffer, ctx, options.batchSize ?? 1024, report);
+      yield* replay(buffer, ctx, build, options.batchSize ?? 1024, report);
       report.complete = true;
     } finally {
       await buffer.dispose();
     }
   }
 
+  const batches = (): AsyncGenerator<ParsedRow[]> => run(buildRow);
   return {
     report,
     batches,
     async *rows() {
       for await (const batch of batches()) yield* batch;
     },
+    legacyLines: () => run((fields, _line, ctx) => buildLegacyLine(fields, ctx)),
   };
 }
 
@@ -155,6 +164,7 @@ async function readKeptLines(
   drop: (row: DroppedRow) => void,
 ): Promise<Set<string> | undefined> {
   let keys: Set<string> | undefined = new Set();
+  const fields = new CsvLineFields();
   for await (const { firstLine, lines } of readLineBatches(file.open())) {
     for (let k = 0; k < lines.length; k++) {
       const line = firstLine + k;
@@ -162,11 +172,8 @@ async function readKeptLines(
       if (line === 1 && text.startsWith('STORE_NUM,')) continue;
       report.dataLines++;
       // A line with a quote is read whole to catch an unclosed one.
-      const { fields, unterminated } = parseCsvLine(
-        text,
-        text.includes('"') ? Number.POSITIVE_INFINITY : FORWARD_FIELDS,
-      );
-      const problem = rowProblem(fields, unterminated, ctx);
+      fields.read(text, FORWARD_FIELDS, true);
+      const problem = rowProblem(fields, fields.unterminated, ctx);
       if (problem !== null) {
         drop({ reason: problem.reason, file: file.name, line, raw: text, detail: problem.detail });
         continue;
@@ -180,17 +187,25 @@ async function readKeptLines(
   return keys;
 }
 
-/** Reverse pass: kept lines last-first, built into rows (parsing again is cheaper than holding rows). */
-async function* replay(
+type RowBuilder<T> = (fields: RowFields, line: number, ctx: RowContext) => T;
+
+/**
+ * Reverse pass: kept lines last-first, built into rows (parsing again is
+ * cheaper than holding rows). Only the forward pass's columns are parsed:
+ * rows use none beyond TRANSNO, and a kept line has no unclosed quote.
+ */
+async function* replay<T>(
   buffer: ReverseLineBuffer,
   ctx: RowContext,
+  build: RowBuilder<T>,
   batchSize: number,
   report: CombineReport,
-): AsyncGenerator<ParsedRow[]> {
-  let batch: ParsedRow[] = [];
+): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  const fields = new CsvLineFields();
   for await (const { numbers, texts } of buffer.segmentsLastFirst()) {
     for (let i = texts.length - 1; i >= 0; i--) {
-      batch.push(buildRow(parseCsvLine(texts[i] as string).fields, numbers[i] as number, ctx));
+      batch.push(build(fields.read(texts[i] as string, FORWARD_FIELDS), numbers[i] as number, ctx));
       if (batch.length >= batchSize) {
         report.rows += batch.length;
         yield batch;

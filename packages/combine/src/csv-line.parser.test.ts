@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { csvFieldAt, parseCsvLine } from './csv-line.parser.js';
+import { CsvLineFields, csvFieldAt, parseCsvLine } from './csv-line.parser.js';
 
 describe('parseCsvLine', () => {
   test('plain lines split on every comma, empty fields kept', () => {
@@ -79,5 +79,47 @@ describe('parseCsvLine', () => {
       { numRuns: 2000 },
     );
     expect(csvFieldAt('TEMP,09211959169,"=""00019702""","=""00019910""",1,BMC', 3)).toBe('="00019910"');
+  });
+});
+
+describe('CsvLineFields', () => {
+  const cut = (fields: CsvLineFields): string[] =>
+    Array.from({ length: fields.length }, (_, i) => fields.get(i));
+
+  test('the same columns as parseCsvLine, cut on demand; past the last one is empty', () => {
+    const fields = new CsvLineFields();
+    expect(cut(fields.read('a,,b,'))).toEqual(['a', '', 'b', '']);
+    expect(cut(fields.read('a,b,c,d', 2))).toEqual(['a', 'b']);
+    expect(fields.get(2)).toBe('');
+    expect(cut(fields.read(''))).toEqual(['']);
+    expect(cut(fields.read('x,"a,""b""",c'))).toEqual(['x', 'a,"b"', 'c']);
+    const long = Array.from({ length: 150 }, (_, i) => String(i)).join(',');
+    expect(cut(fields.read(long))).toEqual(long.split(','));
+  });
+
+  test('wholeIfQuoted: a quoted line is read to its end, so an unclosed quote past maxFields is seen', () => {
+    const fields = new CsvLineFields();
+    expect(fields.read('a,b,"open', 2).unterminated).toBe(false);
+    expect(fields.read('a,b,"open', 2, true).unterminated).toBe(true);
+    expect(fields.read('a,b,c', 2, true).length).toBe(2);
+  });
+
+  test('property: equal to parseCsvLine for any line and maxFields, one instance reused', () => {
+    const fields = new CsvLineFields();
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.constantFrom(',', '"', '""', 'a', 'Ñ', ' ', '\r'), { maxLength: 20 })
+          .map((p) => p.join('')),
+        fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+        (line, max) => {
+          const want = parseCsvLine(line, max);
+          fields.read(line, max);
+          expect(cut(fields)).toEqual(want.fields);
+          expect(fields.unterminated).toBe(want.unterminated);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -112,3 +112,60 @@ function closingQuote(line: string, open: number): number {
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
+
+/** A line's columns as the row builders read them: `get` gives '' past the last one. */
+export interface RowFields {
+  readonly length: number;
+  get(index: number): string;
+}
+
+/**
+ * One line's first columns (same rules and results as `parseCsvLine`), cut
+ * only where they are read: a line without quotes (nearly all) is scanned for
+ * its commas and a column becomes a string when asked for, where `split`
+ * would build all of them. One instance is reused line after line, so a
+ * column read must be used before the next `read`.
+ */
+export class CsvLineFields implements RowFields {
+  private line = '';
+  private ends = new Int32Array(64);
+  private parsed: readonly string[] | null = null;
+  /** Columns read: all of the line's, at most `maxFields`. */
+  length = 0;
+  /** A quoted field ran to the end of the line without its closing quote. */
+  unterminated = false;
+
+  /** `wholeIfQuoted`: a line with a quote is read to its end whatever `maxFields` (to catch an unclosed one). */
+  read(line: string, maxFields = Number.POSITIVE_INFINITY, wholeIfQuoted = false): this {
+    this.line = line;
+    if (line.includes('"')) {
+      const parsed = parseCsvLine(line, wholeIfQuoted ? Number.POSITIVE_INFINITY : maxFields);
+      this.parsed = parsed.fields;
+      this.length = parsed.fields.length;
+      this.unterminated = parsed.unterminated;
+      return this;
+    }
+    this.parsed = null;
+    this.unterminated = false;
+    let n = 0;
+    for (let from = 0; n < maxFields; ) {
+      const comma = line.indexOf(',', from);
+      if (n === this.ends.length) {
+        const more = new Int32Array(n * 2);
+        more.set(this.ends);
+        this.ends = more;
+      }
+      this.ends[n++] = comma === -1 ? line.length : comma;
+      if (comma === -1) break;
+      from = comma + 1;
+    }
+    this.length = n;
+    return this;
+  }
+
+  get(index: number): string {
+    if (index >= this.length || index < 0) return '';
+    if (this.parsed !== null) return this.parsed[index] ?? '';
+    return this.line.slice(index === 0 ? 0 : (this.ends[index - 1] as number) + 1, this.ends[index]);
+  }
+}

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { buildGroupLookups, unwrapExcelText } from './group-lookups.builder.js';
+import { parseCsvLine } from './csv-line.parser.js';
+import { buildGroupLookups, productLine, unwrapExcelText } from './group-lookups.builder.js';
 
 const RD5800_HEADER =
   'STORE_NUM,TRANSDATE,INVOICE,CAS_CODE,AMT_TENDER,CHANGE,NAME,REF_NO,DATE,TIME,TAG,PAYCODE,TRN_CODE,REF_CODE,ORDERSLIP,REC_NO,CUSINFO1,CUSINFO2,CUSINFO3,TIN_TAG,TRANSNO,POS,BRANCH';
@@ -124,5 +126,26 @@ describe('buildGroupLookups', () => {
     expect(unwrapExcelText('="00019910"')).toBe('00019910');
     expect(unwrapExcelText('="')).toBe('="');
     expect(unwrapExcelText('00019910')).toBe('00019910');
+  });
+
+  test('productLine: the product a parse of the first 13 columns gives, for any line', () => {
+    // The rule as specified (spec "Lookup tables"), on fully parsed columns.
+    const reference = (line: string, newFormat: boolean) => {
+      const f = parseCsvLine(line, 13).fields;
+      if (f.length < 2) return null;
+      return [f[0], { name: f[1], departmentCode: newFormat ? (f[12] ?? f[3] ?? null) : null }];
+    };
+    fc.assert(
+      fc.property(
+        fc
+          .array(fc.constantFrom(',', ',,,', 'A', '07', '"', '""', 'Ñ', ' '), { maxLength: 30 })
+          .map((p) => p.join('')),
+        fc.boolean(),
+        (line, newFormat) => {
+          expect(productLine(line, newFormat)).toEqual(reference(line, newFormat));
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { csvFieldAt, parseCsvLine } from './csv-line.parser.js';
 import { readLineBatches, type ByteSource } from './line.reader.js';
+import { scanLoyaltyLog } from './loyalty-log.scanner.js';
 
 export interface ProductEntry {
   name: string;
@@ -41,10 +42,7 @@ export async function buildGroupLookups(
   loyaltyKeys?: ReadonlySet<string>,
 ): Promise<GroupLookups> {
   const [products, departments, discounts, payments, paymentMethods, loyalty] = await Promise.all([
-    collect(
-      sources.rd5500,
-      fieldsUpTo(13, (f) => (f.length >= 2 ? [f[0] as string, productEntry(f, newFormat)] : null)),
-    ),
+    collect(sources.rd5500, (line) => productLine(line, newFormat)),
     collect(sources.rd1800, fieldsUpTo(2, pair)),
     collect(sources.discount, fieldsUpTo(2, pair)),
     collect(
@@ -69,10 +67,23 @@ export function buildLoyaltyLookup(
 ): Promise<Map<string, string>> {
   const entry = fieldsUpTo(4, loyaltyEntry);
   if (keys === undefined) return collect(source, entry);
-  // Most lines are rejected on their ORNO alone, read without parsing the rest of the line.
-  return collect(source, (line) =>
-    keys.has(unwrapExcelText(csvFieldAt(line, 3) ?? '')) ? entry(line) : null,
-  );
+  return collectLoyalty(source, keys, entry);
+}
+
+/** Most lines are rejected on their ORNO's bytes, never decoded; the few let through get the exact rule. */
+async function collectLoyalty(
+  source: ByteSource | undefined,
+  keys: ReadonlySet<string>,
+  entry: (line: string) => [string, string] | null,
+): Promise<Map<string, string>> {
+  const table = new Map<string, string>();
+  if (source === undefined) return table;
+  await scanLoyaltyLog(source, keys, (line) => {
+    if (!keys.has(unwrapExcelText(csvFieldAt(line, 3) ?? ''))) return;
+    const e = entry(line);
+    if (e !== null && e[0] !== '' && !table.has(e[0])) table.set(e[0], e[1]);
+  });
+  return table;
 }
 
 /** `="00019910"` (the blpr's Excel text formula) → `00019910`; other values unchanged. */
@@ -82,6 +93,36 @@ export function unwrapExcelText(value: string): string {
 
 function pair(f: string[]): [string, string] | null {
   return f.length >= 2 ? [f[0] as string, f[1] as string] : null;
+}
+
+/**
+ * rd5500 line → [code, entry]: the same as parsing its first 13 columns, but
+ * a line without quotes (nearly all) is cut at its commas for just the 2-3
+ * columns used: ~1,500 products a day, 13 columns each, were the costliest
+ * lookup to build.
+ */
+export function productLine(line: string, newFormat: boolean): [string, ProductEntry] | null {
+  if (line.includes('"')) {
+    const f = parseCsvLine(line, 13).fields;
+    return f.length >= 2 ? [f[0] as string, productEntry(f, newFormat)] : null;
+  }
+  const c1 = line.indexOf(',');
+  if (c1 === -1) return null;
+  const c2 = line.indexOf(',', c1 + 1);
+  const code = line.slice(0, c1);
+  const name = c2 === -1 ? line.slice(c1 + 1) : line.slice(c1 + 1, c2);
+  if (!newFormat) return [code, { name, departmentCode: null }];
+  // Column k starts after the k-th comma: column 12 when there are 12 commas, else column 3 after 3.
+  let comma = c2;
+  let third = -1;
+  for (let k = 3; k <= 12 && comma !== -1; k++) {
+    comma = line.indexOf(',', comma + 1);
+    if (k === 3) third = comma;
+  }
+  const from = comma !== -1 ? comma : third;
+  if (from === -1) return [code, { name, departmentCode: null }];
+  const to = line.indexOf(',', from + 1);
+  return [code, { name, departmentCode: to === -1 ? line.slice(from + 1) : line.slice(from + 1, to) }];
 }
 
 /** Department code: column 12 (`CATEG_ID`) on rows longer than 12 columns, else column 3, else none. */

@@ -1,4 +1,5 @@
 import type { Daypart, DropReason, ParsedRow } from '@posflow/contracts';
+import type { RowFields } from './csv-line.parser.js';
 import { parseDecimal, parseMoneyE4 } from './decimal.parser.js';
 import type { GroupLookups, ProductEntry } from './group-lookups.builder.js';
 import {
@@ -38,7 +39,7 @@ const MIN_FIELDS = C.DATE + 1;
 export const FORWARD_FIELDS = C.TRANSNO + 1;
 
 /** The key a row looks its phone up with (blpr is keyed by ORNO, looked up with TRANSNO: legacy quirk). */
-export function loyaltyKeyOf(fields: readonly string[]): string {
+export function loyaltyKeyOf(fields: RowFields): string {
   return field(fields, C.TRANSNO);
 }
 
@@ -60,6 +61,11 @@ export interface RowContext {
   productInfo: Map<string, ProductInfo>;
   /** Per department name: its clean name. */
   departmentClean: Map<string, string>;
+  /** Per written DEP_CODE column: the department's name ('' when unknown). */
+  departmentNames: Map<string, string>;
+  /** The first and last legacy columns, the same on every row. */
+  posText: string;
+  branchText: string;
 }
 
 interface ProductInfo {
@@ -86,6 +92,9 @@ export function rowContext(
     year: d.getUTCFullYear(),
     productInfo: new Map(),
     departmentClean: new Map(),
+    departmentNames: new Map(),
+    posText: String(key.pos),
+    branchText: plainField(key.branch),
   };
 }
 
@@ -100,11 +109,7 @@ export interface RowProblem {
  * hour that is not two digits or above 24, or, for a new-format branch, a
  * product whose rd5500 row has no department code.
  */
-export function rowProblem(
-  fields: readonly string[],
-  unterminated: boolean,
-  ctx: RowContext,
-): RowProblem | null {
+export function rowProblem(fields: RowFields, unterminated: boolean, ctx: RowContext): RowProblem | null {
   if (unterminated) return { reason: 'unparsable-row', detail: 'a quoted field has no closing quote' };
   if (fields.length < MIN_FIELDS)
     return { reason: 'short-row', detail: `${fields.length} fields, DATE is column ${C.DATE + 1}` };
@@ -126,59 +131,104 @@ export function rowProblem(
   return null;
 }
 
-/** The output row of an rd5000 line that `rowProblem` accepted. */
-export function buildRow(fields: readonly string[], line: number, ctx: RowContext): ParsedRow {
+/** The lookups' answers for one row: what both the legacy line and the parsed row are made of. */
+interface Joined {
+  itemCode: string;
+  time: string;
+  discountCode: string;
+  typeCode: string;
+  product: ProductEntry | undefined;
+  newDept: string | null;
+  depCode: string;
+  hour: number | null;
+  departmentName: string;
+  discountName: string;
+  transactionType: string;
+  daypart: Daypart;
+  paymentCode: string;
+  paymentName: string;
+  phone: string;
+}
+
+function joinRow(fields: RowFields, ctx: RowContext): Joined {
   const { lookups } = ctx;
-  const f = (i: number) => field(fields, i);
-  const itemCode = excelField(f(C.ITE_CODE));
-  const time = excelField(f(C.TIME));
-  const discountCode = excelField(f(C.DISC_CODE));
-  const typeCode = excelField(f(C.TYPE));
-  const transNo = plainField(f(C.TRANSNO));
+  const itemCode = excelField(field(fields, C.ITE_CODE));
+  const time = excelField(field(fields, C.TIME));
+  const discountCode = excelField(field(fields, C.DISC_CODE));
+  const typeCode = excelField(field(fields, C.TYPE));
   // Products are looked up by the code as written: a wrapped code never matches (legacy quirk).
   const product = lookups.products.get(itemCode);
   const newDept = ctx.newFormat && product !== undefined ? product.departmentCode : null;
-  const depCode = newDept !== null ? quotedField(newDept) : excelFormula(f(C.DEP_CODE));
+  const depCode = newDept !== null ? quotedField(newDept) : excelFormula(field(fields, C.DEP_CODE));
   const hour = time === '' ? null : hourOf(time);
-  const departmentName = lookups.departments.get(unwrapWrittenCode(depCode)) ?? '';
-  const discountName = lookups.discounts.get(discountCode) ?? '';
   const transactionType = TRANSACTION_TYPES[typeCode] ?? '';
-  const daypart = daypartOf(hour, time);
   // Payments and loyalty are both keyed by rd5000 TRANSNO; loyalty's key is really the ORNO (legacy quirk).
-  const paymentCode = lookups.payments.get(f(C.TRANSNO)) ?? '';
-  const paymentName = lookups.paymentMethods.get(paymentCode) ?? '';
-  const phone = lookups.loyalty.get(loyaltyKeyOf(fields)) ?? '';
-  const productName = product?.name ?? '';
-  // One join, not `+`: concatenation would leave a rope of ~50 pieces per row until it is written.
-  const legacy = [
-    String(ctx.pos),
-    excelField(f(C.INVOICE)),
+  const paymentCode = lookups.payments.get(field(fields, C.TRANSNO)) ?? '';
+  return {
     itemCode,
+    time,
+    discountCode,
+    typeCode,
+    product,
+    newDept,
+    depCode,
+    hour,
+    departmentName: departmentNameOf(ctx, depCode),
+    discountName: lookups.discounts.get(discountCode) ?? '',
+    transactionType,
+    daypart: daypartOf(hour, time),
+    paymentCode,
+    paymentName: lookups.paymentMethods.get(paymentCode) ?? '',
+    phone: lookups.loyalty.get(loyaltyKeyOf(fields)) ?? '',
+  };
+}
+
+function legacyLineOf(fields: RowFields, j: Joined, ctx: RowContext): string {
+  const f = (i: number) => field(fields, i);
+  // One join, not `+`: concatenation would leave a rope of ~50 pieces per row until it is written.
+  return [
+    ctx.posText,
+    excelField(f(C.INVOICE)),
+    j.itemCode,
     excelField(f(C.QUANTITY)),
     excelField(f(C.UNT_PRIC)),
     excelField(f(C.AMOUNT)),
     excelField(f(C.DISCOUNT)),
-    depCode,
+    j.depCode,
     plainField(dateOf(fields)),
-    time,
-    discountCode,
-    typeCode,
+    j.time,
+    j.discountCode,
+    j.typeCode,
     excelField(f(C.VAT_FLAG)),
     excelField(f(C.VATDIV)),
     excelField(f(C.VAT_AMNT)),
     excelField(f(C.VAT_DISC)),
     excelField(f(C.VAT_PRIC)),
-    transNo,
-    product === undefined ? '' : quotedField(productName),
-    departmentName === '' ? '' : quotedField(departmentName),
-    discountName === '' ? '' : quotedField(discountName),
-    transactionType === '' ? '' : quotedField(transactionType),
-    daypart,
-    plainField(paymentCode),
-    plainField(paymentName),
-    plainField(phone),
-    plainField(ctx.branch),
+    plainField(f(C.TRANSNO)),
+    j.product === undefined ? '' : quotedField(j.product.name),
+    j.departmentName === '' ? '' : quotedField(j.departmentName),
+    j.discountName === '' ? '' : quotedField(j.discountName),
+    j.transactionType === '' ? '' : quotedField(j.transactionType),
+    j.daypart,
+    plainField(j.paymentCode),
+    plainField(j.paymentName),
+    plainField(j.phone),
+    ctx.branchText,
   ].join(',');
+}
+
+/** Just the legacy CSV line of an rd5000 line that `rowProblem` accepted (what `pnpm combine` writes). */
+export function buildLegacyLine(fields: RowFields, ctx: RowContext): string {
+  return legacyLineOf(fields, joinRow(fields, ctx), ctx);
+}
+
+/** The output row of an rd5000 line that `rowProblem` accepted. */
+export function buildRow(fields: RowFields, line: number, ctx: RowContext): ParsedRow {
+  const f = (i: number) => field(fields, i);
+  const j = joinRow(fields, ctx);
+  const { hour, daypart, departmentName, discountName, transactionType, paymentCode, paymentName, phone } = j;
+  const legacy = legacyLineOf(fields, j, ctx);
+  const productName = j.product?.name ?? '';
   const info = productInfoOf(ctx, productName);
   return {
     line,
@@ -200,7 +250,7 @@ export function buildRow(fields: readonly string[], line: number, ctx: RowContex
     productClean: info.productClean,
     productCombined: info.productCombined,
     category: info.category,
-    departmentCode: newDept ?? f(C.DEP_CODE),
+    departmentCode: j.newDept ?? f(C.DEP_CODE),
     departmentName,
     departmentClean: departmentCleanOf(ctx, departmentName),
     quantity: parseDecimal(f(C.QUANTITY)),
@@ -249,6 +299,16 @@ function productInfoOf(ctx: RowContext, productName: string): ProductInfo {
   return info;
 }
 
+/** The department's name looked up with the written DEP_CODE, as the legacy did (a day has a few dozen codes). */
+function departmentNameOf(ctx: RowContext, depCode: string): string {
+  let name = ctx.departmentNames.get(depCode);
+  if (name === undefined) {
+    name = ctx.lookups.departments.get(unwrapWrittenCode(depCode)) ?? '';
+    ctx.departmentNames.set(depCode, name);
+  }
+  return name;
+}
+
 function departmentCleanOf(ctx: RowContext, departmentName: string): string {
   let clean = ctx.departmentClean.get(departmentName);
   if (clean === undefined) {
@@ -281,17 +341,17 @@ export function daypartOf(hour: number | null, time: string): Daypart {
   return 'GY';
 }
 
-function field(fields: readonly string[], i: number): string {
-  return fields[i] ?? '';
+function field(fields: RowFields, i: number): string {
+  return fields.get(i);
 }
 
 /** DATE cut at its first space (`2026-02-09 00:00:00` → `2026-02-09`). */
-function dateOf(fields: readonly string[]): string {
+function dateOf(fields: RowFields): string {
   const d = field(fields, C.DATE);
   const space = d.indexOf(' ');
   return space === -1 ? d : d.slice(0, space);
 }
 
-function productOf(fields: readonly string[], ctx: RowContext): ProductEntry | undefined {
+function productOf(fields: RowFields, ctx: RowContext): ProductEntry | undefined {
   return ctx.lookups.products.get(excelField(field(fields, C.ITE_CODE)));
 }
