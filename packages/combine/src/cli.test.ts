@@ -100,6 +100,47 @@ describe('pnpm combine', () => {
     expect(r.summary).toEqual({ groups: 2, rows: 1, dropped: 3, ms: expect.any(Number) });
   });
 
+  test('worker threads or not, the same outputs: dropped.csv in group order, line order within a group', async () => {
+    const input = join(tmp, 'in-many');
+    await mkdir(input);
+    const branches = ['AAA', 'BBB', 'CCC', 'DDD', 'EEE'];
+    for (const branch of branches) {
+      const name = (type: string) => join(input, `a_${branch}_1_${type}_2026-02-09_20-00_.csv`);
+      const rows = Array.from({ length: 40 }, (_, i) =>
+        i % 3 === 0 ? { DATE: '2026-01-01', INVOICE: `${branch}${i}` } : { INVOICE: `${branch}${i}` },
+      );
+      await writeFile(name('rd5000'), rd5000File(...rows));
+      for (const [type, text] of Object.entries(LOOKUP_FILES)) await writeFile(name(type), text);
+    }
+    await writeFile(join(input, 'zz-notes.txt'), 'hello');
+    const outputs: string[][] = [];
+    for (const args of [
+      ['--workers', '1', '--concurrency', '1'],
+      ['--workers', '3', '--concurrency', '5'],
+      [],
+    ]) {
+      const out = join(tmp, `out-many-${outputs.length}`);
+      const r = runCli(input, out, '--reference', join(tmp, 'no-reference'), ...args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.summary).toEqual({ groups: 5, rows: 5 * 26, dropped: 5 * 14 + 1, ms: expect.any(Number) });
+      const names = (await readdir(out)).sort();
+      outputs.push([...names, ...(await Promise.all(names.map((n) => readFile(join(out, n), 'utf8'))))]);
+    }
+    expect(outputs[1]).toEqual(outputs[0]);
+    expect(outputs[2]).toEqual(outputs[0]);
+    const dropped = (await readFile(join(tmp, 'out-many-1', 'dropped.csv'), 'utf8')).trim().split('\n');
+    expect(dropped[1]).toMatch(/^,zz-notes.txt,0,unrecognised-file-name,/);
+    const order = dropped.slice(2).map((l) => l.split(',').slice(0, 3).join(','));
+    expect(order).toEqual(
+      branches.flatMap((b) =>
+        Array.from(
+          { length: 14 },
+          (_, k) => `${b}_1_2026-02-09,a_${b}_1_rd5000_2026-02-09_20-00_.csv,${2 + 3 * k}`,
+        ),
+      ),
+    );
+  });
+
   test('unreadable input: non-zero exit and a one-line reason', () => {
     const r = runCli(join(tmp, 'does-not-exist'), join(tmp, 'never'));
     expect(r.code).toBe(1);

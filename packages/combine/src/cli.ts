@@ -6,7 +6,7 @@ import { combineFolder } from './combine-folder.js';
 import { loadReference } from './reference.loader.js';
 
 const USAGE =
-  'usage: pnpm combine <input-dir> <output-dir> [--reference <dir>] [--concurrency <n>] [--spill-threshold <chars>]';
+  'usage: pnpm combine <input-dir> <output-dir> [--reference <dir>] [--concurrency <n>] [--workers <n>] [--spill-threshold <chars>]';
 
 /**
  * `pnpm combine <input-dir> <output-dir>`: combines every group of a folder of
@@ -21,6 +21,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       reference: { type: 'string' },
       concurrency: { type: 'string' },
+      workers: { type: 'string' },
       'spill-threshold': { type: 'string' },
     },
   });
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<void> {
     outputDir: resolve(outputArg),
     reference,
     concurrency: positiveInt(values.concurrency, 'concurrency'),
+    workers: positiveInt(values.workers, 'workers'),
     spillThresholdChars: positiveInt(values['spill-threshold'], 'spill-threshold'),
   });
   console.log(JSON.stringify(summary));

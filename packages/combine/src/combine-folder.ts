@@ -1,27 +1,27 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { FILE_TYPES, type DroppedRow, type FileType } from '@posflow/contracts';
-import { combineGroup, type GroupFile } from './combine-group.js';
-import { DroppedCsvWriter } from './dropped-csv.writer.js';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import {
-  chooseExportFile,
-  groupExportFiles,
-  type ExportFileNameParts,
-  type ExportGroup,
-} from './export-files.grouping.js';
-import { renderLegacyCsv } from './legacy-csv.renderer.js';
-import { countDataRows } from './line.reader.js';
+  combineFolderGroup,
+  type FolderGroupResult,
+  type FolderGroupSettings,
+} from './combine-folder-group.js';
+import type { GroupOutcome, GroupTask } from './combine-folder.worker.js';
+import { DroppedCsvWriter } from './dropped-csv.writer.js';
+import { groupExportFiles, type ExportGroup } from './export-files.grouping.js';
 import type { ReferenceData } from './reference-data.js';
 
 export interface CombineFolderOptions {
   inputDir: string;
   outputDir: string;
   reference: ReferenceData;
-  /** Groups combined at the same time (default 4): the work is one thread, this overlaps file I/O. */
+  /** Groups combined at the same time, over all threads (default 4): a few per thread overlap file I/O. */
   concurrency?: number;
+  /** Worker threads (default: `os.availableParallelism()`, at most one per group); 1 combines on the calling thread. */
+  workers?: number;
   spillThresholdChars?: number;
   tmpDir?: string;
 }
@@ -34,13 +34,13 @@ export interface CombineFolderSummary {
   ms: number;
 }
 
-const READ_CHUNK = 256 * 1024;
-
 /**
  * The `pnpm combine` work: every group of a folder of POS exports, one
  * `<BRANCH>_<POS>_<DATE>.csv` each (legacy format), and `dropped.csv` with
- * every row or file that did not make it, with its reason. Throws on
- * unreadable input.
+ * every row or file that did not make it, with its reason. Groups are
+ * combined on worker threads; dropped.csv is the same whatever the threads
+ * and their timing: unrecognised names first, then each group's rows in
+ * group order, line order within a group. Throws on unreadable input.
  */
 export async function combineFolder(options: CombineFolderOptions): Promise<CombineFolderSummary> {
   const started = performance.now();
@@ -48,6 +48,7 @@ export async function combineFolder(options: CombineFolderOptions): Promise<Comb
   const names = entries.filter((e) => e.isFile()).map((e) => e.name);
   const { groups, unrecognised } = groupExportFiles(names);
   await mkdir(options.outputDir, { recursive: true });
+  const droppedDir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'posflow-combine-dropped-'));
   const dropped = new DroppedCsvWriter(join(options.outputDir, 'dropped.csv'));
   let rows = 0;
   try {
@@ -60,73 +61,117 @@ export async function combineFolder(options: CombineFolderOptions): Promise<Comb
         detail: 'not <prefix>_<BRANCH>_<POS>_<TYPE>_<DATE>_<HH-MM>_.csv',
       });
     }
-    await forEachBounded(groups, options.concurrency ?? 4, async (group) => {
-      const written = await combineOne(group, options, (row) => dropped.write(group.id, row));
-      rows += written;
-    });
+    const settings: FolderGroupSettings = {
+      inputDir: options.inputDir,
+      outputDir: options.outputDir,
+      droppedDir,
+      reference: options.reference,
+      spillThresholdChars: options.spillThresholdChars,
+      tmpDir: options.tmpDir,
+    };
+    const concurrency = options.concurrency ?? 4;
+    const threads = Math.min(options.workers ?? availableParallelism(), groups.length);
+    const results =
+      threads > 1 && existsSync(WORKER_FILE)
+        ? await combineOnWorkers(groups, settings, threads, Math.ceil(concurrency / threads))
+        : await combineHere(groups, settings, concurrency);
+    for (const result of results) {
+      rows += result.rows;
+      if (result.droppedFile !== null) await dropped.append(result.droppedFile, result.dropped);
+    }
   } finally {
     await dropped.close();
+    await rm(droppedDir, { recursive: true, force: true });
   }
   return { groups: groups.length, rows, dropped: dropped.count, ms: Math.round(performance.now() - started) };
 }
 
-async function combineOne(
-  group: ExportGroup,
-  options: CombineFolderOptions,
-  onDrop: (row: DroppedRow) => void,
-): Promise<number> {
-  const files: Partial<Record<FileType, GroupFile>> = {};
-  for (const type of FILE_TYPES) {
-    const chosen = await chooseFile(options.inputDir, group.files[type] ?? []);
-    if (chosen !== undefined) {
-      const path = join(options.inputDir, chosen.name);
-      files[type] = { name: chosen.name, open: () => createReadStream(path, { highWaterMark: READ_CHUNK }) };
-    }
-  }
-  const run = combineGroup(
-    { key: group.key, files },
-    {
-      reference: options.reference,
-      onDrop,
-      maxDroppedKept: 0,
-      spillThresholdChars: options.spillThresholdChars,
-      tmpDir: options.tmpDir,
-    },
-  );
-  await pipeline(
-    Readable.from(renderLegacyCsv(run.batches())),
-    createWriteStream(join(options.outputDir, `${group.id}.csv`)),
-  );
-  return run.report.rows;
+/** Absent when the package runs from its TypeScript sources (tests): the groups are then combined here. */
+const WORKER_FILE = fileURLToPath(new URL('./combine-folder.worker.js', import.meta.url));
+
+async function combineHere(
+  groups: readonly ExportGroup[],
+  settings: FolderGroupSettings,
+  concurrency: number,
+): Promise<FolderGroupResult[]> {
+  const results: FolderGroupResult[] = [];
+  await forEachBounded(groups, concurrency, async (group, index) => {
+    results[index] = await combineFolderGroup(group, settings);
+  });
+  return results;
 }
 
-/** Re-sent duplicates are counted only when there is a choice to make. */
-async function chooseFile(
-  dir: string,
-  candidates: readonly ExportFileNameParts[],
-): Promise<ExportFileNameParts | undefined> {
-  if (candidates.length <= 1) return candidates[0];
-  const counted = await Promise.all(
-    candidates.map(async (c) => ({
-      ...c,
-      dataRows: await countDataRows(createReadStream(join(dir, c.name), { highWaterMark: READ_CHUNK })),
-    })),
-  );
-  return chooseExportFile(counted);
+/**
+ * The groups spread over `threads` workers, `perThread` at a time each, the
+ * next group to whichever has room. As `forEachBounded`: after a failure
+ * nothing new starts, the rest finish, the first error is rethrown.
+ */
+async function combineOnWorkers(
+  groups: readonly ExportGroup[],
+  settings: FolderGroupSettings,
+  threads: number,
+  perThread: number,
+): Promise<FolderGroupResult[]> {
+  const results: FolderGroupResult[] = [];
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const thread = (): Promise<void> =>
+    new Promise((resolve) => {
+      const worker = new Worker(WORKER_FILE, { workerData: settings });
+      let inFlight = 0;
+      let stopped = false;
+      const stop = (): void => {
+        if (stopped) return;
+        stopped = true;
+        worker.terminate().then(
+          () => resolve(),
+          () => resolve(),
+        );
+      };
+      const dispatch = (): void => {
+        while (failure === undefined && inFlight < perThread && next < groups.length) {
+          const index = next++;
+          inFlight++;
+          worker.postMessage({ index, group: groups[index] as ExportGroup } satisfies GroupTask);
+        }
+        if (inFlight === 0) stop();
+      };
+      worker.on('message', (outcome: GroupOutcome) => {
+        inFlight--;
+        if ('error' in outcome) failure ??= { error: outcome.error };
+        else results[outcome.index] = outcome.result;
+        dispatch();
+      });
+      worker.on('error', (error) => {
+        failure ??= { error };
+        stop();
+      });
+      worker.on('exit', (code) => {
+        if (!stopped && inFlight > 0)
+          failure ??= { error: new Error(`combine worker exited with code ${code}`) };
+        stopped = true;
+        resolve();
+      });
+      dispatch();
+    });
+  await Promise.all(Array.from({ length: threads }, thread));
+  if (failure !== undefined) throw failure.error;
+  return results;
 }
 
 /** Runs `work` over `items`, at most `limit` at a time; after a failure starts nothing new, waits for the rest, rethrows. */
 async function forEachBounded<T>(
   items: readonly T[],
   limit: number,
-  work: (item: T) => Promise<void>,
+  work: (item: T, index: number) => Promise<void>,
 ): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
   const worker = async (): Promise<void> => {
     while (failure === undefined && next < items.length) {
+      const index = next++;
       try {
-        await work(items[next++] as T);
+        await work(items[index] as T, index);
       } catch (error) {
         failure ??= { error };
       }

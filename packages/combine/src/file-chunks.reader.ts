@@ -1,0 +1,33 @@
+import { readFileSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+
+/** Files up to this size are read in one call: a day's export is 0.1-2 MB, and a stream's machinery costs more than the read. */
+const WHOLE_FILE_MAX = 8 * 1024 * 1024;
+
+/**
+ * A local file's bytes for the engine (a `ByteSource`): read only when
+ * iterated, in `chunkBytes` pieces so a multi-GB rd5000 never sits in memory,
+ * or in one piece when small. A small file is read synchronously: on a local
+ * disk that is a few microseconds, where the promise round trips of an
+ * async open/stat/read/close cost more CPU than the read itself (a folder run
+ * reads thousands of them, on worker threads that have nothing else to do).
+ * Each chunk is a fresh buffer (the consumer may keep a piece of it).
+ */
+export async function* readFileChunks(path: string, chunkBytes: number): AsyncGenerator<Buffer> {
+  if (statSync(path).size <= WHOLE_FILE_MAX) {
+    const whole = readFileSync(path);
+    if (whole.length > 0) yield whole;
+    return;
+  }
+  const handle = await open(path, 'r');
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(chunkBytes);
+      const { bytesRead } = await handle.read(chunk, 0, chunkBytes, null);
+      if (bytesRead === 0) return;
+      yield bytesRead === chunkBytes ? chunk : chunk.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
