@@ -59,6 +59,20 @@ export class PartitionViewsRepository {
     this.col = db.collection<PartitionDoc>(Collections.partitions);
   }
 
+  /**
+   * Partitions in a working status (fetching … importing) not updated since
+   * `cutoff`: presumably stuck (their message lost to an outage). One
+   * equality per status, the few in flight filtered here.
+   */
+  async staleInFlight(cutoff: Date, statuses: readonly PartitionStatus[]): Promise<PartitionSummary[]> {
+    const out: PartitionSummary[] = [];
+    for (const status of statuses) {
+      const docs = await this.col.find({ status }, { projection: SUMMARY }).toArray();
+      out.push(...docs.filter((d) => d.updatedAt < cutoff));
+    }
+    return out;
+  }
+
   static rangeFilter(r: PartitionRange): Record<string, unknown> {
     const f: Record<string, unknown> = { date: { $gte: r.from, $lte: r.to } };
     if (r.branches) f.branch = { $in: [...r.branches] };

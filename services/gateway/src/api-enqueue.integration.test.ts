@@ -3,6 +3,7 @@ import amqplib, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Queues, type Stage } from '@posflow/contracts';
 import { startHarness, type Harness } from './testing/api-harness.js';
+import { StuckPartitionSweeper } from './stuck-partitions.sweeper.js';
 
 let h: Harness;
 let raw: ChannelModel;
@@ -279,5 +280,31 @@ describe('rate limit', () => {
     } finally {
       await tight.close();
     }
+  });
+});
+
+describe('stuck-partition sweeper', () => {
+  test('re-enqueues partitions in a working status for too long, as one job; fresh ones are left alone', async () => {
+    await drain('fetch');
+    const old = { branch: 'SWEEP', pos: 1, date: '2026-05-01' };
+    const fresh = { branch: 'SWEEP', pos: 2, date: '2026-05-01' };
+    await h.deps.partitions.register([old, fresh], undefined);
+    const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+    await h.deps.partitions.col.updateOne({ _id: 'SWEEP_1_2026-05-01' }, { $set: { status: 'combining', updatedAt: twoHoursAgo } });
+    await h.deps.partitions.col.updateOne({ _id: 'SWEEP_2_2026-05-01' }, { $set: { status: 'importing', updatedAt: new Date() } });
+    const sweeper = new StuckPartitionSweeper({
+      views: h.deps.partitionViews,
+      enqueue: h.deps.enqueue,
+      logger: h.deps.logger,
+      now: () => new Date(),
+      stuckAfterMs: 3_600_000, // the harness's inFlightFreshMs
+    });
+    const swept = await sweeper.sweep();
+    expect(swept.keys).toEqual([old]);
+    const msgs = await drain('fetch');
+    expect(msgs.map((m) => m.payload.partition)).toEqual([old]);
+    const job = await h.json('viewer', 'GET', `/api/v1/jobs/${swept.jobId}`);
+    expect(job.body).toMatchObject({ kind: 'missing', createdBy: 'sweeper' });
+    expect((await sweeper.sweep()).keys).toEqual([]); // now `fetching` again, and fresh
   });
 });

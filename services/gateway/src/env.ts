@@ -34,6 +34,8 @@ export const Env = BaseEnv.extend({
   MAX_RANGE_DAYS: z.coerce.number().int().min(1).default(400),
   /** A busy partition updated within this long is not enqueued again (older: presumed stuck). */
   INFLIGHT_FRESH_MS: z.coerce.number().int().min(1_000).default(6 * 3_600_000),
+  /** How often the gateway re-enqueues partitions in a working status for longer than INFLIGHT_FRESH_MS (0 = never). */
+  STUCK_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(10 * 60_000),
   /** Write requests per minute per key (token bucket refill). */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().min(1).default(60),
   /** Write requests a key may make at once before the limit applies. */

@@ -23,6 +23,7 @@ import { loadBranches, loadLegacyHeader } from './adapters/reference.adapter.js'
 import { createApp } from './app.js';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { EnqueueService } from './enqueue.service.js';
+import { StuckPartitionSweeper } from './stuck-partitions.sweeper.js';
 import { Env } from './env.js';
 import { createGatewayMetrics } from './metrics/gateway-metrics.js';
 import { MetricsRefresher } from './metrics/metrics-refresher.js';
@@ -53,6 +54,14 @@ const monitor = new MonitorRepository(db);
 const queues = new RabbitQueueInspector(env.RABBITMQ_MANAGEMENT_URL, vhostOf(env.AMQP_URL), amqp);
 await queues.start();
 const metrics = createGatewayMetrics(base.registry);
+const enqueue = new EnqueueService({
+  partitions,
+  views: partitionViews,
+  jobs,
+  publisher: amqp,
+  now,
+  inFlightFreshMs: env.INFLIGHT_FRESH_MS,
+});
 
 const { app } = createApp({
   logger,
@@ -76,14 +85,7 @@ const { app } = createApp({
   rawFiles: new FileStore(db, Collections.rawBucket),
   transactions: new TransactionsRepository(db),
   summaries: new SalesSummariesRepository(db),
-  enqueue: new EnqueueService({
-    partitions,
-    views: partitionViews,
-    jobs,
-    publisher: amqp,
-    now,
-    inFlightFreshMs: env.INFLIGHT_FRESH_MS,
-  }),
+  enqueue,
   queues,
   cluster: createClusterReader({ inCluster: !!env.KUBERNETES_SERVICE_HOST, namespace: env.POSFLOW_NAMESPACE }),
   metrics,
@@ -92,6 +94,14 @@ const { app } = createApp({
 
 const refresher = new MetricsRefresher({ metrics, partitionViews, monitor, queues, branches: () => branches, logger, now });
 refresher.start(env.METRICS_REFRESH_MS);
+const sweeper = new StuckPartitionSweeper({
+  views: partitionViews,
+  enqueue,
+  logger,
+  now,
+  stuckAfterMs: env.INFLIGHT_FRESH_MS,
+});
+if (env.STUCK_SWEEP_INTERVAL_MS > 0) sweeper.start(env.STUCK_SWEEP_INTERVAL_MS);
 
 const server = createServer(app);
 await new Promise<void>((resolve, reject) => {
@@ -101,6 +111,7 @@ await new Promise<void>((resolve, reject) => {
 logger.info({ port: env.GATEWAY_PORT }, 'api listening');
 shutdown.add('http', SHUTDOWN_ORDER.http, async () => {
   refresher.stop();
+  await sweeper.stop();
   // SSE streams and long exports would hold close() open: give them a moment, then cut them.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
