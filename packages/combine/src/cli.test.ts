@@ -126,8 +126,7 @@ describe('pnpm combine', () => {
       const names = (await readdir(out)).sort();
       outputs.push([...names, ...(await Promise.all(names.map((n) => readFile(join(out, n), 'utf8'))))]);
     }
-    expect(outputs[1]).toEqual(outputs[0]);
-    expect(outputs[2]).toEqual(outputs[0]);
+    for (const other of outputs.slice(1)) expect(other).toEqual(outputs[0]);
     const dropped = (await readFile(join(tmp, 'out-many-1', 'dropped.csv'), 'utf8')).trim().split('\n');
     expect(dropped[1]).toMatch(/^,zz-notes.txt,0,unrecognised-file-name,/);
     const order = dropped.slice(2).map((l) => l.split(',').slice(0, 3).join(','));

@@ -45,17 +45,23 @@ async function main(argv: string[]): Promise<void> {
     outputDir: resolve(outputArg),
     reference,
     concurrency: positiveInt(values.concurrency, 'concurrency'),
-    workers: positiveInt(values.workers, 'workers'),
+    workers: count(values.workers, 'workers', 0),
     spillThresholdChars: positiveInt(values['spill-threshold'], 'spill-threshold'),
   });
   console.log(JSON.stringify(summary));
 }
 
 function positiveInt(text: string | undefined, name: string): number | undefined {
+  return count(text, name, 1);
+}
+
+function count(text: string | undefined, name: string, min: number): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n < min) {
+    const what = min === 0 ? 'a whole number' : 'a positive integer';
+    throw new UsageError(`--${name} must be ${what}, got ${JSON.stringify(text)}`);
+  }
   return n;
 }
 

@@ -88,7 +88,10 @@ async function chooseFile(
   return chooseExportFile(counted);
 }
 
+/** The string is encoded straight into the write (no Buffer left for the GC); a short write, rare on a local file, is finished. */
 function writeFullySync(fd: number, text: string): void {
+  const written = writeSync(fd, text);
+  if (written === Buffer.byteLength(text)) return;
   const bytes = Buffer.from(text, 'utf8');
-  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+  for (let done = written; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }

@@ -36,6 +36,12 @@ export class ReverseLineBuffer {
   private chars = 0;
   private readonly segments: Segment[] = [];
   private file: { dir: string; handle: FileHandle; size: number } | null = null;
+  /**
+   * One buffer for every segment written and read back: a buffer per segment
+   * (~4 MB each) is memory outside the heap that V8 frees only when it next
+   * collects, which on a 1 GB file left tens of MB of them waiting.
+   */
+  private scratch = Buffer.alloc(0);
 
   constructor(private readonly options: ReverseLineBufferOptions) {}
 
@@ -58,11 +64,15 @@ export class ReverseLineBuffer {
     if (this.texts.length === 0) return;
     const file = this.file ?? (this.file = await this.createFile());
     // A segment is the lines joined by `\n` (input lines never contain one), then their numbers as float64s.
-    const text = Buffer.from(this.texts.join('\n'), 'utf8');
-    const numbers = Buffer.from(Float64Array.from(this.numbers).buffer);
-    await writeFully(file.handle, [text, numbers], file.size);
-    this.segments.push({ offset: file.size, textBytes: text.length, count: this.numbers.length });
-    file.size += text.length + numbers.length;
+    const joined = this.texts.join('\n');
+    const count = this.numbers.length;
+    const bytes = this.scratchOf(Buffer.byteLength(joined, 'utf8') + count * 8);
+    const textBytes = bytes.write(joined, 0, 'utf8');
+    for (let i = 0; i < count; i++) bytes.writeDoubleLE(this.numbers[i] as number, textBytes + i * 8);
+    const segment = bytes.subarray(0, textBytes + count * 8);
+    await writeFully(file.handle, [segment], file.size);
+    this.segments.push({ offset: file.size, textBytes, count });
+    file.size += segment.length;
     this.numbers = [];
     this.texts = [];
     this.chars = 0;
@@ -74,12 +84,11 @@ export class ReverseLineBuffer {
     if (this.file === null) return;
     for (let s = this.segments.length - 1; s >= 0; s--) {
       const { offset, textBytes, count } = this.segments[s] as Segment;
-      const bytes = Buffer.allocUnsafe(textBytes + count * 8);
+      const bytes = this.scratchOf(textBytes + count * 8).subarray(0, textBytes + count * 8);
       await readFully(this.file.handle, bytes, offset);
       const texts = bytes.toString('utf8', 0, textBytes).split('\n');
-      const numbers = Array.from(
-        new Float64Array(bytes.buffer.slice(bytes.byteOffset + textBytes, bytes.byteOffset + bytes.length)),
-      );
+      const numbers = new Array<number>(count);
+      for (let i = 0; i < count; i++) numbers[i] = bytes.readDoubleLE(textBytes + i * 8);
       yield { numbers, texts };
     }
   }
@@ -87,11 +96,18 @@ export class ReverseLineBuffer {
   async dispose(): Promise<void> {
     this.numbers = [];
     this.texts = [];
+    this.scratch = Buffer.alloc(0);
     const file = this.file;
     this.file = null;
     if (file === null) return;
     await file.handle.close().catch(() => undefined);
     await rm(file.dir, { recursive: true, force: true });
+  }
+
+  /** The shared buffer, grown (with room to spare) when a segment needs more. */
+  private scratchOf(bytes: number): Buffer {
+    if (this.scratch.length < bytes) this.scratch = Buffer.allocUnsafe(Math.ceil(bytes * 1.25));
+    return this.scratch;
   }
 
   private async createFile(): Promise<{ dir: string; handle: FileHandle; size: number }> {
