@@ -1,4 +1,10 @@
-import type { Collection, Db, IndexDescription } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  type Collection,
+  type Db,
+  type IndexDescription,
+  type WriteError,
+} from 'mongodb';
 import {
   Collections,
   partitionId,
@@ -38,6 +44,26 @@ export class FileRecordsRepository {
     return r.upsertedCount === 1;
   }
 
+  /**
+   * Inserts a partition's new records in one round trip; tells, per document,
+   * whether it was new. An id already present (an identical file recorded
+   * before, or a racing fetch of the same partition) is left as it is, as
+   * `insertIfNew` does.
+   */
+  async insertManyIfNew(docs: readonly FileRecordDoc[]): Promise<boolean[]> {
+    if (docs.length === 0) return [];
+    const existing = new Set<number>();
+    try {
+      await this.col.insertMany([...docs], { ordered: false });
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError)) throw err;
+      const errors = ([] as WriteError[]).concat(err.writeErrors);
+      if (errors.length === 0 || errors.some((e) => e.code !== 11000)) throw err;
+      for (const e of errors) existing.add(e.index);
+    }
+    return docs.map((_, i) => !existing.has(i));
+  }
+
   forPartition(key: PartitionKey): Promise<FileRecordDoc[]> {
     return this.col
       .find({ branch: key.branch, pos: key.pos, date: key.date })
@@ -52,12 +78,49 @@ export class FileRecordsRepository {
     types: readonly FileType[],
   ): Promise<void> {
     const base = { branch: key.branch, pos: key.pos, date: key.date };
-    await this.col.updateMany(
-      { ...base, type: { $in: [...types] }, status: { $ne: 'rejected' } },
-      { $set: { status: 'superseded' } },
+    // One ordered command (one round trip) for both steps; the partition fields narrow the second
+    // one, since FerretDB scans the whole collection for an `_id: {$in}` alone.
+    await this.col.bulkWrite(
+      [
+        {
+          updateMany: {
+            filter: { ...base, type: { $in: [...types] }, status: { $ne: 'rejected' } },
+            update: { $set: { status: 'superseded' } },
+          },
+        },
+        ...(chosenIds.length > 0
+          ? [
+              {
+                updateMany: {
+                  filter: { ...base, _id: { $in: [...chosenIds] } },
+                  update: { $set: { status: 'chosen' as const } },
+                },
+              },
+            ]
+          : []),
+      ],
+      { ordered: true },
     );
-    if (chosenIds.length > 0)
-      await this.col.updateMany({ _id: { $in: [...chosenIds] } }, { $set: { status: 'chosen' } });
+  }
+
+  /**
+   * `markChosen` for a caller that has just read the partition's records
+   * (`forPartition`): writes only the records whose status changes, each by
+   * its id, in one round trip (none when nothing changes, e.g. a re-fetch
+   * that chose the same files). Rejected records and records of types with no
+   * chosen file keep their status, as with `markChosen`.
+   */
+  async markChosenAmong(records: readonly FileRecordDoc[], chosenIds: readonly string[]): Promise<void> {
+    const chosen = new Set(chosenIds);
+    const types = new Set(records.filter((r) => chosen.has(r._id)).map((r) => r.type));
+    const changes = records.flatMap((r) => {
+      if (r.status === 'rejected' || !types.has(r.type)) return [];
+      const status = chosen.has(r._id) ? ('chosen' as const) : ('superseded' as const);
+      return r.status === status
+        ? []
+        : [{ updateOne: { filter: { _id: r._id }, update: { $set: { status } } } }];
+    });
+    if (changes.length > 0) await this.col.bulkWrite(changes, { ordered: false });
   }
 
   /** The chosen file per type (what the combiner reads). */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { connectMongo, createLogger, type MongoHandle } from '@posflow/runtime';
 import { testMongoUrl } from '@posflow/runtime/testing';
+import type { FileRecordDoc } from '@posflow/contracts';
+import { FileRecordsRepository } from './filerecords.repository.js';
 import { ensureCoreIndexes } from './indexes.js';
 import { JobsRepository } from './jobs.repository.js';
 import { MonitorRepository } from './monitor.repository.js';
@@ -81,6 +83,65 @@ describe('partition lifecycle on the real database', () => {
     const doc = await monitor.col.findOne({ _id: id });
     expect(doc?.resolved).toBe(false);
     expect(doc?.count).toBe(3);
+  });
+
+  test('registerOne creates or returns the partition in one step and records the job', async () => {
+    const k = { branch: 'ONE', pos: 2, date: '2026-02-09' };
+    const first = await parts.registerOne(k, 'job-a');
+    expect(first).toMatchObject({ status: 'pending', generation: 0, jobIds: ['job-a'] });
+    await parts.transition(k, ['pending'], 'fetching');
+    const again = await parts.registerOne(k, 'job-b');
+    expect(again.status).toBe('fetching');
+    expect([...again.jobIds].sort()).toEqual(['job-a', 'job-b']);
+    expect(await parts.col.countDocuments({ branch: 'ONE' })).toBe(1);
+  });
+
+  test('a transition from a known document skips the read, and a stale one is caught by the revision claim', async () => {
+    const k = { branch: 'KNOWN', pos: 1, date: '2026-02-09' };
+    const pending = await parts.registerOne(k, undefined);
+    const fetching = await parts.transition(k, ['pending'], 'fetching', {}, {}, [], pending);
+    expect(fetching?.status).toBe('fetching');
+    // `pending` is stale now: its claim of the next revision loses, the re-read finds `fetching`.
+    expect(await parts.transition(k, ['pending'], 'fetching', {}, {}, [], pending)).toBeNull();
+    const fetched = await parts.transition(k, ['fetching'], 'fetched', { files: 3 }, {}, [], fetching!);
+    expect(fetched).toMatchObject({ status: 'fetched', files: 3, rev: (fetching?.rev ?? 0) + 1 });
+    // A stale known document whose status would allow the move: re-read, and the move is refused.
+    expect(await parts.transition(k, ['fetching'], 'empty', {}, {}, [], fetching!)).toBeNull();
+    expect((await parts.get(k))?.status).toBe('fetched');
+  });
+
+  test('file records: a batch insert keeps existing ids, and the chosen marks are set in one write', async () => {
+    const files = new FileRecordsRepository(mongo.db);
+    const k = { branch: 'FILES', pos: 1, date: '2026-02-09' };
+    const rec = (name: string, type: FileRecordDoc['type']): FileRecordDoc => ({
+      _id: FileRecordsRepository.idFor(k, name, 'ab'.repeat(32)),
+      ...k,
+      type,
+      upstreamPath: name,
+      name,
+      sendTime: '10-00',
+      size: 1,
+      dataRows: 1,
+      sha256: 'ab'.repeat(32),
+      gridfsId: '0'.repeat(24),
+      source: 'upstream',
+      fetchedAt: new Date(),
+      status: 'stored',
+    });
+    const a = rec('a.csv', 'rd5000');
+    const b = rec('b.csv', 'rd5000');
+    const c = rec('c.csv', 'rd1800');
+    expect(await files.insertManyIfNew([a])).toEqual([true]);
+    expect(await files.insertManyIfNew([a, b, c, b])).toEqual([false, true, true, false]);
+    expect(await files.insertManyIfNew([])).toEqual([]);
+    expect(await files.col.countDocuments({ branch: 'FILES' })).toBe(3);
+    await files.markChosen(k, [b._id, c._id], ['rd5000', 'rd1800']);
+    const status = Object.fromEntries((await files.forPartition(k)).map((r) => [r.name, r.status]));
+    expect(status).toEqual({ 'a.csv': 'superseded', 'b.csv': 'chosen', 'c.csv': 'chosen' });
+    // The fetcher's variant writes only the changes, from the records it read.
+    await files.markChosenAmong(await files.forPartition(k), [a._id, c._id]);
+    const after = Object.fromEntries((await files.forPartition(k)).map((r) => [r.name, r.status]));
+    expect(after).toEqual({ 'a.csv': 'chosen', 'b.csv': 'superseded', 'c.csv': 'chosen' });
   });
 
   test('racing duplicates: exactly one compare-and-set wins, generations are never handed out twice', async () => {

@@ -83,9 +83,52 @@ export class PartitionsRepository {
   }
 
   /**
+   * `register` for one partition that also returns it: one round trip
+   * (an upsert that returns the document) instead of a write and a read.
+   */
+  async registerOne(key: PartitionKey, jobId: string | undefined): Promise<PartitionDoc> {
+    const now = new Date();
+    const update: Record<string, unknown> = {
+      $setOnInsert: {
+        branch: key.branch,
+        pos: key.pos,
+        date: key.date,
+        status: 'pending',
+        generation: 0,
+        claimedGeneration: 0,
+        files: 0,
+        rowsLoaded: 0,
+        rowsDropped: 0,
+        at: { pending: now },
+        createdAt: now,
+        ...(jobId ? {} : { jobIds: [] }),
+      },
+      $set: { updatedAt: now },
+    };
+    if (jobId) update.$addToSet = { jobIds: jobId };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const doc = await this.col.findOneAndUpdate({ _id: partitionId(key) }, update, {
+          upsert: true,
+          returnDocument: 'after',
+        });
+        if (doc) return doc;
+      } catch (err) {
+        // Two first upserts of one partition racing: the loser's retry is a plain update.
+        if (!(err instanceof MongoServerError) || err.code !== 11000 || attempt > 0) throw err;
+      }
+      if (attempt > 0) throw new TransientError(`partition ${partitionId(key)} missing right after register`);
+    }
+  }
+
+  /**
    * Moves a partition from one of `from` to `to`; returns the updated document,
    * or null when the partition was not in an expected status (a late or
-   * duplicate message). `set` adds fields to the same update.
+   * duplicate message). `set` adds fields to the same update. `known` is the
+   * partition as the caller last read or wrote it: when it is in one of `from`
+   * (and there is no extraFilter) it saves the first read, and the revision
+   * claim still catches a document that changed meanwhile (a stale `known`
+   * loses the claim and is re-read).
    */
   async transition(
     key: PartitionKey,
@@ -94,17 +137,25 @@ export class PartitionsRepository {
     set: Partial<PartitionDoc> = {},
     extraFilter: Record<string, unknown> = {},
     unset: readonly string[] = [],
+    known?: PartitionDoc,
   ): Promise<PartitionDoc | null> {
     const allowed = from.filter((f) => PARTITION_TRANSITIONS[f].includes(to));
     if (allowed.length === 0) throw new Error(`no allowed transition from [${from.join(',')}] to ${to}`);
-    return this.compareAndSet(key, { status: { $in: [...allowed] }, ...extraFilter }, () => {
-      const now = new Date();
-      const update: Record<string, unknown> = {
-        $set: { ...set, status: to, updatedAt: now, [`at.${to}`]: now },
-      };
-      if (unset.length > 0) update.$unset = Object.fromEntries(unset.map((f) => [f, '']));
-      return update;
-    });
+    const hint =
+      known && Object.keys(extraFilter).length === 0 && allowed.includes(known.status) ? known : undefined;
+    return this.compareAndSet(
+      key,
+      { status: { $in: [...allowed] }, ...extraFilter },
+      () => {
+        const now = new Date();
+        const update: Record<string, unknown> = {
+          $set: { ...set, status: to, updatedAt: now, [`at.${to}`]: now },
+        };
+        if (unset.length > 0) update.$unset = Object.fromEntries(unset.map((f) => [f, '']));
+        return update;
+      },
+      hint,
+    );
   }
 
   /** Hands out the next load generation to a combine run. */
@@ -130,11 +181,14 @@ export class PartitionsRepository {
     key: PartitionKey,
     filter: Record<string, unknown>,
     update: (current: PartitionDoc) => Record<string, unknown>,
+    known?: PartitionDoc,
   ): Promise<PartitionDoc | null> {
     const id = partitionId(key);
     const deadline = Date.now() + STALE_REVISION_MS + 5_000;
     for (let attempt = 0; Date.now() < deadline; attempt++) {
-      const current = await this.col.findOne({ _id: id, ...filter });
+      // A known document is only trusted for the first claim: `<id>@<rev+1>` exists once the
+      // partition has moved past `rev`, so a stale one loses the claim below and we re-read.
+      const current = attempt === 0 && known ? known : await this.col.findOne({ _id: id, ...filter });
       if (!current) return null;
       const rev = current.rev ?? 0;
       const revId = `${id}@${rev + 1}`;
@@ -148,8 +202,8 @@ export class PartitionsRepository {
       }
       const u = update(current);
       u.$set = { ...(u.$set as object), rev: rev + 1 };
-      await this.col.updateOne({ _id: id }, u);
-      return this.col.findOne({ _id: id });
+      // The claim makes us the only writer of this revision; one round trip writes and reads back.
+      return this.col.findOneAndUpdate({ _id: id }, u, { returnDocument: 'after' });
     }
     throw new TransientError(`partition ${id}: could not claim a revision (contention)`);
   }

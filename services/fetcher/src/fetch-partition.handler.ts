@@ -1,12 +1,5 @@
 import { UpstreamError } from './domain/upstream-error.js';
-import {
-  makeMessage,
-  Outcomes,
-  TransientError,
-  type Handler,
-  type HandlerContext,
-  type Outcome,
-} from '@posflow/runtime';
+import { makeMessage, Outcomes, type Handler, type HandlerContext, type Outcome } from '@posflow/runtime';
 import type {
   FileRecordsRepository,
   JobsRepository,
@@ -17,6 +10,7 @@ import {
   sourceHashOf,
   type CombineReason,
   type FetchRequestedV1,
+  type FileRecordDoc,
   type PartitionDoc,
   type PartitionKey,
   type PartitionStatus,
@@ -25,16 +19,16 @@ import {
 import { chooseFiles, missingTypes } from './domain/choose-files.js';
 import { selectListedFiles } from './domain/listed-files.js';
 import type { UpstreamPort } from './adapters/guarded-upstream.js';
-import { storeRawFile, type RawFileStore } from './store-raw-file.js';
+import { downloadRawFile, recordRawFiles, type RawFileStore } from './store-raw-file.js';
 
 export interface Publisher {
   publish(stage: Stage, message: { id: string }): Promise<void>;
 }
 
 export interface FetchPartitionDeps {
-  partitions: Pick<PartitionsRepository, 'register' | 'get' | 'transition'>;
+  partitions: Pick<PartitionsRepository, 'registerOne' | 'transition'>;
   jobs: Pick<JobsRepository, 'refresh'>;
-  fileRecords: Pick<FileRecordsRepository, 'insertIfNew' | 'forPartition' | 'markChosen'>;
+  fileRecords: Pick<FileRecordsRepository, 'insertManyIfNew' | 'forPartition' | 'markChosenAmong'>;
   monitor: Pick<MonitorRepository, 'record'>;
   upstream: UpstreamPort;
   rawFiles: RawFileStore;
@@ -89,9 +83,7 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
 
   async function fetchPartition(message: FetchRequestedV1, ctx: HandlerContext): Promise<Outcome> {
     const { partition: key, jobId, force } = message.payload;
-    await deps.partitions.register([key], jobId);
-    const before = await deps.partitions.get(key);
-    if (!before) throw new TransientError('partition missing right after register');
+    const before = await deps.partitions.registerOne(key, jobId);
 
     const start = decideStart(before.status, force);
     if (start === 'skip-loaded' || start === 'skip-busy') {
@@ -103,27 +95,29 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
       return Outcomes.ack();
     }
     const from: PartitionStatus[] = force ? [...FETCHABLE, 'loaded'] : [...FETCHABLE];
-    if (!(await deps.partitions.transition(key, from, 'fetching'))) {
+    const fetching = await deps.partitions.transition(key, from, 'fetching', {}, {}, [], before);
+    if (!fetching) {
       ctx.logger.info({ status: before.status }, 'partition moved meanwhile, fetch skipped');
       return Outcomes.ack();
     }
 
-    const answer = await deps.upstream.list(key, ctx.signal);
-    const { files, problems } =
-      answer.kind === 'files' ? selectListedFiles(key, answer.paths) : { files: [], problems: [] };
+    const { files, problems, records } = await download(key, ctx);
     for (const p of problems)
       await deps.monitor.record({ partition: key, kind: p.kind, key: p.name, detail: p.detail });
-    if (files.length === 0) return finishEmpty(key, problems.length, ctx);
+    if (files.length === 0) return finishEmpty(key, problems.length, fetching, ctx);
 
-    let stored = 0;
-    for (const file of files) {
-      if ((await storeRawFile({ ...deps, now }, key, file, ctx.signal)) === 'stored') stored += 1;
-    }
+    const stored = await recordRawFiles(deps, records);
     const { reason, chosen } = await chooseAndCheck(key, before);
-    if (reason === 'unchanged') return finishUnchanged(key, chosen, stored, ctx);
-    const moved = await deps.partitions.transition(key, ['fetching'], 'fetched', { files: chosen }, {}, [
-      'failure',
-    ]);
+    if (reason === 'unchanged') return finishUnchanged(key, chosen, stored, fetching, ctx);
+    const moved = await deps.partitions.transition(
+      key,
+      ['fetching'],
+      'fetched',
+      { files: chosen },
+      {},
+      ['failure'],
+      fetching,
+    );
     if (!moved) {
       ctx.logger.warn({}, 'partition left fetching meanwhile, combine not requested');
       return Outcomes.ack();
@@ -136,6 +130,38 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
     return Outcomes.ack();
   }
 
+  /**
+   * The list and every download, one after the other under one upstream
+   * session (one global permit for the lot). The files' records are written
+   * once the permit is given back, also when a download failed: what was
+   * stored stays recorded, so a retry finds it and stores no second copy.
+   */
+  async function download(
+    key: PartitionKey,
+    ctx: HandlerContext,
+  ): Promise<ReturnType<typeof selectListedFiles> & { records: FileRecordDoc[] }> {
+    const records: FileRecordDoc[] = [];
+    const session = deps.upstream.session(ctx.signal);
+    let failed = false;
+    try {
+      const answer = await session.list(key);
+      const listed =
+        answer.kind === 'files' ? selectListedFiles(key, answer.paths) : { files: [], problems: [] };
+      for (const file of listed.files)
+        records.push(await downloadRawFile({ ...deps, now }, session, key, file));
+      return { ...listed, records };
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      await session.close();
+      if (failed && records.length > 0)
+        await recordRawFiles(deps, records).catch((e: unknown) =>
+          ctx.logger.warn({ err: e }, 'could not record the files stored before the failure'),
+        );
+    }
+  }
+
   /** Marks the chosen file per type and tells whether the source changed since the last load. */
   async function chooseAndCheck(
     key: PartitionKey,
@@ -143,10 +169,9 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
   ): Promise<{ reason: CombineReason | 'unchanged'; chosen: number }> {
     const records = (await deps.fileRecords.forPartition(key)).filter((r) => r.status !== 'rejected');
     const chosen = chooseFiles(records);
-    await deps.fileRecords.markChosen(
-      key,
+    await deps.fileRecords.markChosenAmong(
+      records,
       [...chosen.values()].map((r) => r._id),
-      [...chosen.keys()],
     );
     for (const type of missingTypes(chosen)) {
       await deps.monitor.record({
@@ -176,18 +201,38 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
     key: PartitionKey,
     chosen: number,
     stored: number,
+    fetching: PartitionDoc,
     ctx: HandlerContext,
   ): Promise<Outcome> {
-    const moved = await deps.partitions.transition(key, ['fetching'], 'loaded', { files: chosen }, {}, [
-      'failure',
-    ]);
+    const moved = await deps.partitions.transition(
+      key,
+      ['fetching'],
+      'loaded',
+      { files: chosen },
+      {},
+      ['failure'],
+      fetching,
+    );
     for (const id of moved?.jobIds ?? []) await deps.jobs.refresh(id);
     ctx.logger.info({ stored }, 'partition unchanged since its load, nothing to combine');
     return Outcomes.ack();
   }
 
-  async function finishEmpty(key: PartitionKey, unrecognised: number, ctx: HandlerContext): Promise<Outcome> {
-    const moved = await deps.partitions.transition(key, ['fetching'], 'empty', { files: 0 }, {}, ['failure']);
+  async function finishEmpty(
+    key: PartitionKey,
+    unrecognised: number,
+    fetching: PartitionDoc,
+    ctx: HandlerContext,
+  ): Promise<Outcome> {
+    const moved = await deps.partitions.transition(
+      key,
+      ['fetching'],
+      'empty',
+      { files: 0 },
+      {},
+      ['failure'],
+      fetching,
+    );
     for (const id of moved?.jobIds ?? []) await deps.jobs.refresh(id);
     ctx.logger.info({ unrecognised }, 'partition empty');
     return Outcomes.ack();

@@ -104,12 +104,22 @@ describe('fetcher against the simulator, broker and database', () => {
       .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))
       .reduce((a, v) => a + v.value, 0);
   };
+  /** How many observations a histogram has. */
+  const observations = async (name: string) =>
+    ((await fetcher.registry.getSingleMetric(name)?.get())?.values ?? [])
+      .filter((v) => (v as { metricName?: string }).metricName === `${name}_count`)
+      .reduce((a, v) => a + v.value, 0);
 
   test('a partition with seven files: seven FileRecords matching the sources, fetched, exactly one combine request', async () => {
     const p = fullPartition();
     const key = keyOf(p);
+    const permitsBefore = await observations('posflow_upstream_permit_wait_seconds');
+    const requestsBefore = await metric('posflow_upstream_requests_total', {});
     await probe.publishFetch(key, { jobId: 'job-1' });
     await statusIs(key, 'fetched');
+    // One list and seven downloads under one global permit: taken once, not once per request.
+    expect((await metric('posflow_upstream_requests_total', {})) - requestsBefore).toBe(8);
+    expect((await observations('posflow_upstream_permit_wait_seconds')) - permitsBefore).toBe(1);
     const recs = await records(key);
     expect(recs).toHaveLength(7);
     const bySource = new Map(p.files.map((rel) => [rel.split('/').pop() ?? '', sha256(rel)]));

@@ -83,6 +83,7 @@ export function createFetcherService(deps: FetcherServiceDeps): FetcherService {
       downloadTries: config.UPSTREAM_DOWNLOAD_TRIES,
       retryBackoffMs: config.UPSTREAM_RETRY_BACKOFF_MS,
       breakerMaxWaitMs: config.BREAKER_MAX_WAIT_MS,
+      settleMs: config.UPSTREAM_PERMIT_SETTLE_MS,
     },
     logger,
   );

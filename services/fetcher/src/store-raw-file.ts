@@ -1,10 +1,10 @@
 import type { Readable, Transform } from 'node:stream';
-import { MongoServerError, type ObjectId } from 'mongodb';
+import type { ObjectId } from 'mongodb';
 import { FileRecordsRepository, type MonitorRepository } from '@posflow/dal';
 import type { FileRecordDoc, PartitionKey } from '@posflow/contracts';
 import type { ListedFile } from './domain/listed-files.js';
 import { UpstreamError } from './domain/upstream-error.js';
-import type { UpstreamPort } from './adapters/guarded-upstream.js';
+import type { UpstreamSession } from './adapters/guarded-upstream.js';
 
 /** The slice of FileStore (GridFS) this needs. */
 export interface RawFileStore {
@@ -17,29 +17,29 @@ export interface RawFileStore {
   delete(id: ObjectId | string): Promise<void>;
 }
 
-export interface StoreRawFileDeps {
-  upstream: UpstreamPort;
+export interface DownloadRawFileDeps {
   rawFiles: RawFileStore;
-  fileRecords: Pick<FileRecordsRepository, 'insertIfNew'>;
   monitor: Pick<MonitorRepository, 'record'>;
   now: () => Date;
 }
 
-export type StoreResult = 'stored' | 'unchanged';
+export interface RecordRawFilesDeps {
+  rawFiles: RawFileStore;
+  fileRecords: Pick<FileRecordsRepository, 'insertManyIfNew'>;
+}
 
 /**
- * Streams one listed file from the upstream into GridFS and records it. The
- * FileRecord id is deterministic (partition, name, sha256): when the same
- * content is already recorded, the copy just uploaded is deleted, so a
- * re-fetch stores nothing new. A rejected body (HTML, error text, wrong
- * header) leaves a `file-rejected` monitor entry and is rethrown (transient).
+ * Streams one listed file from the upstream into GridFS and returns its
+ * FileRecord, not yet written (`recordRawFiles` writes a partition's records
+ * together). A rejected body (HTML, error text, wrong header) leaves a
+ * `file-rejected` monitor entry and is rethrown (transient).
  */
-export async function storeRawFile(
-  deps: StoreRawFileDeps,
+export async function downloadRawFile(
+  deps: DownloadRawFileDeps,
+  upstream: UpstreamSession,
   key: PartitionKey,
   file: ListedFile,
-  signal: AbortSignal,
-): Promise<StoreResult> {
+): Promise<FileRecordDoc> {
   const metadata = {
     branch: key.branch,
     pos: key.pos,
@@ -50,11 +50,8 @@ export async function storeRawFile(
   };
   let downloaded;
   try {
-    downloaded = await deps.upstream.download(
-      file.path,
-      file.type,
-      ({ body, inspector }) => deps.rawFiles.upload(file.name, body, metadata, inspector),
-      signal,
+    downloaded = await upstream.download(file.path, file.type, ({ body, inspector }) =>
+      deps.rawFiles.upload(file.name, body, metadata, inspector),
     );
   } catch (err) {
     if (
@@ -71,7 +68,7 @@ export async function storeRawFile(
     throw err;
   }
   const stored = downloaded.value;
-  const doc: FileRecordDoc = {
+  return {
     _id: FileRecordsRepository.idFor(key, file.name, stored.sha256),
     branch: key.branch,
     pos: key.pos,
@@ -88,17 +85,23 @@ export async function storeRawFile(
     fetchedAt: deps.now(),
     status: 'stored',
   };
-  if (await insertIfNew(deps.fileRecords, doc)) return 'stored';
-  await deps.rawFiles.delete(stored.id);
-  return 'unchanged';
 }
 
-async function insertIfNew(repo: StoreRawFileDeps['fileRecords'], doc: FileRecordDoc): Promise<boolean> {
-  try {
-    return await repo.insertIfNew(doc);
-  } catch (err) {
-    // Two fetches of one partition racing on the same upsert: the other one recorded it.
-    if (err instanceof MongoServerError && err.code === 11000) return false;
-    throw err;
+/**
+ * Records a partition's downloaded files in one write. The FileRecord id is
+ * deterministic (partition, name, sha256): when the same content is already
+ * recorded, the copy just uploaded is deleted, so a re-fetch stores nothing
+ * new. Returns how many records were new.
+ */
+export async function recordRawFiles(
+  deps: RecordRawFilesDeps,
+  docs: readonly FileRecordDoc[],
+): Promise<number> {
+  const fresh = await deps.fileRecords.insertManyIfNew(docs);
+  let stored = 0;
+  for (const [i, doc] of docs.entries()) {
+    if (fresh[i]) stored += 1;
+    else await deps.rawFiles.delete(doc.gridfsId);
   }
+  return stored;
 }

@@ -6,7 +6,7 @@ import type { CircuitBreaker } from '../domain/circuit-breaker.js';
 import type { ListAnswer } from '../domain/list-answer.classifier.js';
 import { UpstreamError, UpstreamPausedError, type RequestKind } from '../domain/upstream-error.js';
 import { ExportInspector } from './export-inspector.transform.js';
-import type { Limiter } from './permit-limiter.js';
+import type { Limiter, Permit } from './permit-limiter.js';
 import type { SharedBreakerStore } from './shared-breaker.store.js';
 import { toUpstreamError, type UpstreamHttpClient } from './upstream-http.client.js';
 import type { UpstreamMetrics } from './upstream.metrics.js';
@@ -25,13 +25,20 @@ export interface Downloaded<T> {
 
 /** What the fetch handler needs from the upstream. */
 export interface UpstreamPort {
-  list(key: PartitionKey, signal: AbortSignal): Promise<UsableListAnswer>;
-  download<T>(
-    path: string,
-    type: FileType,
-    sink: DownloadSink<T>,
-    signal: AbortSignal,
-  ): Promise<Downloaded<T>>;
+  /** Starts a sequence of requests (one partition's list and downloads) made one at a time. */
+  session(signal: AbortSignal): UpstreamSession;
+}
+
+/**
+ * Requests made one after the other under a single global permit, taken at
+ * the first request and kept until `close` (or given back while the session
+ * waits for the breaker or between download tries). Always `close` it.
+ */
+export interface UpstreamSession {
+  list(key: PartitionKey): Promise<UsableListAnswer>;
+  download<T>(path: string, type: FileType, sink: DownloadSink<T>): Promise<Downloaded<T>>;
+  /** Gives the permit back; idempotent. */
+  close(): Promise<void>;
 }
 
 export interface GuardOptions {
@@ -41,12 +48,20 @@ export interface GuardOptions {
   retryBackoffMs: number;
   /** How long a handler holds its message waiting for an open breaker before returning retry-later. */
   breakerMaxWaitMs: number;
+  /**
+   * How long a permit stays unused after a request ends before its next request (or its release):
+   * the server may still be finishing a response whose last byte we already have.
+   */
+  settleMs: number;
 }
 
 /**
  * The politeness layer around the raw HTTP client: every request waits for
- * the circuit breaker, holds one global permit for its whole duration
- * (download and storage included), and is counted in the upstream metrics.
+ * the circuit breaker, runs under one global permit (download and storage
+ * included), and is counted in the upstream metrics. A session keeps its
+ * permit from one request to the next: its requests never overlap, so one
+ * permit still means at most one request in flight, and a partition pays one
+ * permit acquire and release instead of one per request.
  */
 export class GuardedUpstream implements UpstreamPort {
   constructor(
@@ -59,9 +74,19 @@ export class GuardedUpstream implements UpstreamPort {
     private readonly logger: Logger,
   ) {}
 
-  list(key: PartitionKey, signal: AbortSignal): Promise<UsableListAnswer> {
+  session(signal: AbortSignal): UpstreamSession {
+    const held = new HeldPermit(this.limiter, this.metrics, this.logger, this.opts.settleMs);
+    return {
+      list: (key) => this.list(key, held, signal),
+      download: (path, type, sink) => this.download(path, type, sink, held, signal),
+      close: () => held.release(),
+    };
+  }
+
+  private list(key: PartitionKey, held: HeldPermit, signal: AbortSignal): Promise<UsableListAnswer> {
     return this.guarded(
       'list',
+      held,
       signal,
       async () => {
         const answer = await this.http.list(key, signal);
@@ -73,19 +98,24 @@ export class GuardedUpstream implements UpstreamPort {
     );
   }
 
-  async download<T>(
+  private async download<T>(
     path: string,
     type: FileType,
     sink: DownloadSink<T>,
+    held: HeldPermit,
     signal: AbortSignal,
   ): Promise<Downloaded<T>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.guarded('download', signal, () => this.downloadOnce(path, type, sink, signal));
+        return await this.guarded('download', held, signal, (ended) =>
+          this.downloadOnce(path, type, sink, signal, ended),
+        );
       } catch (err) {
         if (!(err instanceof UpstreamError && err.retryableNow && attempt < this.opts.downloadTries))
           throw err;
         this.logger.info({ path, attempt, error: err.error }, 'download failed, trying again');
+        // Nothing in flight while we back off: let another partition use the permit.
+        await held.release();
         await sleep(this.opts.retryBackoffMs * attempt, undefined, { signal });
       }
     }
@@ -96,9 +126,12 @@ export class GuardedUpstream implements UpstreamPort {
     type: FileType,
     sink: DownloadSink<T>,
     signal: AbortSignal,
+    ended: () => void,
   ): Promise<Downloaded<T>> {
     const started = process.hrtime.bigint();
     const res = await this.http.download(path, signal);
+    // The upstream's part ends with the body's last byte; storing it may go on meanwhile.
+    res.body.once('end', ended);
     const inspector = new ExportInspector(type, res.contentLength, (n) => this.metrics.bytes.inc(n));
     try {
       const value = await sink({ body: res.body, inspector });
@@ -129,23 +162,22 @@ export class GuardedUpstream implements UpstreamPort {
 
   private async guarded<T>(
     kind: RequestKind,
+    held: HeldPermit,
     signal: AbortSignal,
-    fn: () => Promise<T>,
+    fn: (ended: () => void) => Promise<T>,
     outcomeOf: (r: T) => string = () => 'ok',
   ): Promise<T> {
-    await this.waitForBreaker(signal);
-    let permit;
-    const waitStarted = process.hrtime.bigint();
+    await this.waitForBreaker(held, signal);
     try {
-      permit = await this.limiter.acquire(signal);
+      await held.ensure(signal);
     } catch (err) {
       this.breaker.onNeutral();
       throw err;
     }
-    this.metrics.permitWaitSeconds.observe(Number(process.hrtime.bigint() - waitStarted) / 1e9);
     this.metrics.inFlight.inc();
+    const ended = held.requestStarted();
     try {
-      const result = await fn();
+      const result = await fn(ended);
       this.breaker.onSuccess();
       this.metrics.requests.inc({ kind, outcome: outcomeOf(result) });
       return result;
@@ -161,16 +193,12 @@ export class GuardedUpstream implements UpstreamPort {
       throw err;
     } finally {
       this.metrics.inFlight.dec();
-      await permit
-        .release()
-        .catch((err: unknown) =>
-          this.logger.warn({ err: errorMessage(err) }, 'permit release failed; its lease will expire'),
-        );
+      ended();
     }
   }
 
   /** While the breaker is open, wait (holding the message, not calling the upstream) up to breakerMaxWaitMs. */
-  private async waitForBreaker(signal: AbortSignal): Promise<void> {
+  private async waitForBreaker(held: HeldPermit, signal: AbortSignal): Promise<void> {
     const deadline = Date.now() + this.opts.breakerMaxWaitMs;
     for (;;) {
       await this.shared
@@ -178,9 +206,62 @@ export class GuardedUpstream implements UpstreamPort {
         .catch((err: unknown) => this.logger.warn({ err: errorMessage(err) }, 'breaker state read failed'));
       const decision = this.breaker.tryAcquire();
       if (decision.allowed) return;
+      // Never sit on a permit while paused: another replica's half-open trial may need it.
+      await held.release();
       if (Date.now() + decision.retryInMs > deadline)
         throw new UpstreamPausedError(`upstream paused by the circuit breaker for ${decision.retryInMs} ms`);
       await sleep(Math.min(decision.retryInMs, 1_000) * (0.5 + Math.random() / 2), undefined, { signal });
     }
+  }
+}
+
+/**
+ * The global permit a session holds between its requests (none until the
+ * first one). A permit covers its request plus `settleMs`: the next request
+ * on it, or its release to another request, waits until then.
+ */
+class HeldPermit {
+  private permit: Permit | undefined;
+  private lastEnd = 0;
+
+  constructor(
+    private readonly limiter: Limiter,
+    private readonly metrics: UpstreamMetrics,
+    private readonly logger: Logger,
+    private readonly settleMs: number,
+  ) {}
+
+  async ensure(signal: AbortSignal): Promise<void> {
+    if (this.permit) return this.settle(signal);
+    const waitStarted = process.hrtime.bigint();
+    this.permit = await this.limiter.acquire(signal);
+    this.metrics.permitWaitSeconds.observe(Number(process.hrtime.bigint() - waitStarted) / 1e9);
+  }
+
+  /** Returns the callback that marks the request's end (its first call counts). */
+  requestStarted(): () => void {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.lastEnd = performance.now();
+    };
+  }
+
+  async release(): Promise<void> {
+    const permit = this.permit;
+    this.permit = undefined;
+    if (!permit) return;
+    await this.settle().catch(() => undefined);
+    await permit
+      .release()
+      .catch((err: unknown) =>
+        this.logger.warn({ err: errorMessage(err) }, 'permit release failed; its lease will expire'),
+      );
+  }
+
+  private async settle(signal?: AbortSignal): Promise<void> {
+    const left = this.lastEnd + this.settleMs - performance.now();
+    if (left > 0) await sleep(left, undefined, signal ? { signal } : undefined);
   }
 }

@@ -63,9 +63,9 @@ export class MongoPermitLimiter implements Limiter {
   async acquire(signal?: AbortSignal): Promise<Permit> {
     let delay = this.opts.pollMinMs ?? 10;
     const max = this.opts.pollMaxMs ?? 250;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      const permit = await this.tryAcquire();
+      const permit = await this.tryAcquire(attempt === 0);
       if (permit) return permit;
       await this.wait(delay / 2 + Math.random() * delay, signal);
       delay = Math.min(delay * 2, max);
@@ -78,9 +78,11 @@ export class MongoPermitLimiter implements Limiter {
     this.held.clear();
   }
 
-  private async tryAcquire(): Promise<Permit | undefined> {
-    // Fast path: one insert on a random slot, usually free below the cap (one round trip, not two).
-    const guess = this.ids[Math.floor(Math.random() * this.ids.length)];
+  private async tryAcquire(guessFirst: boolean): Promise<Permit | undefined> {
+    // Fast path on the first try: one insert on a random slot, usually free below the cap (one
+    // round trip, not two). A waiter that already found every permit taken reads first instead,
+    // so its polls cost one round trip while the cap is reached.
+    const guess = guessFirst ? this.ids[Math.floor(Math.random() * this.ids.length)] : undefined;
     const fast = guess === undefined ? undefined : await this.tryInsert(guess);
     if (fast) return fast;
     const now = Date.now();
