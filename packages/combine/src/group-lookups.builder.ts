@@ -1,4 +1,4 @@
-import { csvFieldAt, parseCsvLine } from './csv-line.parser.js';
+import { CsvLineFields, csvFieldAt, parseCsvLine, type RowFields } from './csv-line.parser.js';
 import { readLineBatches, type ByteSource } from './line.reader.js';
 import { scanLoyaltyLog } from './loyalty-log.scanner.js';
 
@@ -47,7 +47,7 @@ export async function buildGroupLookups(
     collect(sources.discount, fieldsUpTo(2, pair)),
     collect(
       sources.rd5800,
-      fieldsUpTo(21, (f) => (f.length >= 21 ? [f[20] as string, f[11] as string] : null)),
+      fieldsUpTo(21, (f) => (f.length >= 21 ? [f.get(20), f.get(11)] : null)),
     ),
     collect(sources.rd5900, fieldsUpTo(2, pair)),
     buildLoyaltyLookup(sources.blpr, loyaltyKeys),
@@ -91,8 +91,8 @@ export function unwrapExcelText(value: string): string {
   return value.length >= 3 && value.startsWith('="') && value.endsWith('"') ? value.slice(2, -1) : value;
 }
 
-function pair(f: string[]): [string, string] | null {
-  return f.length >= 2 ? [f[0] as string, f[1] as string] : null;
+function pair(f: RowFields): [string, string] | null {
+  return f.length >= 2 ? [f.get(0), f.get(1)] : null;
 }
 
 /**
@@ -133,18 +133,22 @@ function productEntry(f: string[], newFormat: boolean): ProductEntry {
 }
 
 /** Only rows whose phone is exactly 11 characters (a mobile number) are loyalty visits. */
-function loyaltyEntry(f: string[]): [string, string] | null {
-  const phone = f[1];
-  if (f.length <= 3 || phone === undefined || phone.length !== 11) return null;
-  return [unwrapExcelText(f[3] as string), phone];
+function loyaltyEntry(f: RowFields): [string, string] | null {
+  if (f.length <= 3) return null;
+  const phone = f.get(1);
+  return phone.length === 11 ? [unwrapExcelText(f.get(3)), phone] : null;
 }
 
-/** An entry built from the first `maxFields` columns of a line: enough for it, and most of the parse cost saved. */
+/**
+ * An entry built from the first `maxFields` columns of a line (enough for it,
+ * and most of the parse cost saved), cut only where the entry reads them.
+ */
 function fieldsUpTo<V>(
   maxFields: number,
-  entry: (fields: string[]) => [string, V] | null,
+  entry: (fields: RowFields) => [string, V] | null,
 ): (line: string) => [string, V] | null {
-  return (line) => entry(parseCsvLine(line, maxFields).fields);
+  const fields = new CsvLineFields();
+  return (line) => entry(fields.read(line, maxFields));
 }
 
 async function collect<V>(

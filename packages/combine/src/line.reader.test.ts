@@ -46,6 +46,19 @@ describe('readLineBatches', () => {
     expect(await lines([bytes.slice(0, cut), bytes.slice(cut)])).toEqual([[1, '2REP24,LIEZLIÑIGO599']]);
   });
 
+  test('ASCII chunks (read as latin1), then a character split between chunks, then ASCII again: the same text', async () => {
+    const text = 'A,B\nC,D\n2REP24,LIEZLIÑIGO599\nE,F\n';
+    const bytes = utf8(text);
+    const cut = bytes.indexOf(0xc3) + 1;
+    const chunks = [bytes.slice(0, 4), bytes.slice(4, cut), bytes.slice(cut, cut + 3), bytes.slice(cut + 3)];
+    expect((await lines(chunks)).map(([, l]) => l)).toEqual(text.split('\n').slice(0, -1));
+    // Uint8Arrays that are not Buffers, ASCII only.
+    expect(await lines([new Uint8Array(utf8('x,y\nz'))])).toEqual([
+      [1, 'x,y'],
+      [2, 'z'],
+    ]);
+  });
+
   test('invalid UTF-8 becomes U+FFFD instead of failing the file', async () => {
     expect(await lines([new Uint8Array([0x41, 0xff, 0x0a])])).toEqual([[1, 'A\uFFFD']]);
   });

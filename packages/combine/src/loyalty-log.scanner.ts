@@ -83,6 +83,24 @@ class LoyaltyLineScanner {
       if (i >= end) return false; // fewer than 4 columns: no entry
       i++;
     }
+    // The usual shape, `"=""00019910"""` then a comma or the end, is `="00019910"`: its digits are the key.
+    if (buf[i] === QUOTE && buf[i + 1] === EQUALS && buf[i + 2] === QUOTE && buf[i + 3] === QUOTE) {
+      let j = i + 4;
+      let hash = 0;
+      for (; j < end; j++) {
+        const b = buf[j] as number;
+        if (b === QUOTE || b >= 0x80) break;
+        hash = (Math.imul(hash, 31) + b) | 0;
+      }
+      if (
+        j + 2 < end &&
+        buf[j] === QUOTE &&
+        buf[j + 1] === QUOTE &&
+        buf[j + 2] === QUOTE &&
+        (j + 3 === end || buf[j + 3] === COMMA)
+      )
+        return j > i + 4 && this.hashes.has(mix(hash, j - i - 4));
+    }
     let whole = 0;
     let inner = 0;
     let innerBefore = 0;
