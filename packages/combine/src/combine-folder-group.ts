@@ -7,6 +7,7 @@ import { chooseExportFile, type ExportFileNameParts, type ExportGroup } from './
 import { readFileChunks } from './file-chunks.reader.js';
 import { renderLegacyCsv } from './legacy-csv.renderer.js';
 import { countDataRows } from './line.reader.js';
+import { LoyaltyLogCache } from './loyalty-log.cache.js';
 import type { ReferenceData } from './reference-data.js';
 
 /** What every group of a `combineFolder` run shares; plain data, so it can be handed to a worker thread. */
@@ -28,6 +29,9 @@ export interface FolderGroupResult {
 }
 
 const READ_CHUNK = 256 * 1024;
+
+/** Per thread, for the whole run: a branch's loyalty log is often the same file for every day of the folder. */
+const loyaltyLogs = new LoyaltyLogCache();
 
 /** One group of a folder: its legacy CSV `<id>.csv` in the output folder, its dropped rows to a file of their own. */
 export async function combineFolderGroup(
@@ -51,6 +55,7 @@ export async function combineFolderGroup(
       onDrop: (row) =>
         (dropped ??= new DroppedCsvWriter(droppedFile, { header: false })).write(group.id, row),
       maxDroppedKept: 0,
+      loyaltyCache: loyaltyLogs,
       spillThresholdChars: settings.spillThresholdChars,
       tmpDir: settings.tmpDir,
     },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DroppedRow } from '@posflow/contracts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { combineGroup } from './combine-group.js';
+import { LoyaltyLogCache } from './loyalty-log.cache.js';
 import { referenceFromText } from './reference-data.js';
 import { KEY, LOOKUP_FILES, combineText, rd5000File, withLookups } from './testing/group-builder.js';
 
@@ -151,5 +152,16 @@ describe('quoted fields: deviations from the legacy bare-comma split (documented
     const blpr = `${LOOKUP_FILES.blpr}TEMP,09211959169,"=""00019702""","=""00247627""",1,BMC\n`;
     const out = await combineText({ files: withLookups(rd5000File({}), { blpr }) });
     expect(out.rows[0]?.phone).toBe('09211959169');
+  });
+  test('a loyalty log cache shared by groups gives the same rows, first sight, whole-log read and reuse', async () => {
+    const blpr = `${LOOKUP_FILES.blpr}TEMP,09211959169,"=""1""","=""00247627""",1,BMC\nTEMP,09211959160,x,00247628\n`;
+    const rd5000 = rd5000File({}, { TRANSNO: '00247628' }, { TRANSNO: '00247629' });
+    const plain = await combineText({ files: withLookups(rd5000, { blpr }) });
+    expect(plain.rows.map((r) => r.phone)).toEqual(['', '09211959160', '09211959169']);
+    const loyaltyCache = new LoyaltyLogCache();
+    for (let i = 0; i < 3; i++) {
+      const cached = await combineText({ files: withLookups(rd5000, { blpr }), options: { loyaltyCache } });
+      expect(cached.rows).toEqual(plain.rows);
+    }
   });
 });

@@ -11,6 +11,7 @@ import {
   type RowContext,
 } from './legacy-row.builder.js';
 import { readLineBatches, type ByteSource } from './line.reader.js';
+import type { LoyaltyLogCache } from './loyalty-log.cache.js';
 import type { ReferenceData } from './reference-data.js';
 import { ReverseLineBuffer } from './reverse-line.buffer.js';
 
@@ -37,6 +38,8 @@ export interface CombineOptions {
   maxDroppedKept?: number;
   /** Rows per batch handed out by `batches()` (default 1,024). */
   batchSize?: number;
+  /** Loyalty logs already seen in this run (many groups of one branch share their blpr byte for byte). */
+  loyaltyCache?: LoyaltyLogCache;
 }
 
 export interface CombineReport {
@@ -131,7 +134,12 @@ export function combineGroup(input: GroupInput, options: CombineOptions): Combin
     });
     try {
       const loyaltyKeys = await readKeptLines(rd5000, ctx, buffer, report, drop);
-      ctx.lookups = { ...lookups, loyalty: await buildLoyaltyLookup(input.files.blpr?.open(), loyaltyKeys) };
+      const blpr = input.files.blpr;
+      const loyalty =
+        blpr !== undefined && options.loyaltyCache !== undefined
+          ? await options.loyaltyCache.lookup(blpr.open(), loyaltyKeys)
+          : await buildLoyaltyLookup(blpr?.open(), loyaltyKeys);
+      ctx.lookups = { ...lookups, loyalty };
       report.spilledBytes = buffer.spilledBytes;
       yield* replay(buffer, ctx, build, options.batchSize ?? 1024, report);
       report.complete = true;
