@@ -117,6 +117,8 @@ const COMMA = 0x2c;
 export interface RowFields {
   readonly length: number;
   get(index: number): string;
+  /** True when no column can hold a quote, comma or line break (nothing to escape when written). */
+  readonly plain?: boolean;
 }
 
 /**
@@ -134,6 +136,8 @@ export class CsvLineFields implements RowFields {
   length = 0;
   /** A quoted field ran to the end of the line without its closing quote. */
   unterminated = false;
+  /** The line has no quote and no CR: its columns hold no character a CSV writer must escape. */
+  plain = false;
 
   /** `wholeIfQuoted`: a line with a quote is read to its end whatever `maxFields` (to catch an unclosed one). */
   read(line: string, maxFields = Number.POSITIVE_INFINITY, wholeIfQuoted = false): this {
@@ -143,10 +147,12 @@ export class CsvLineFields implements RowFields {
       this.parsed = parsed.fields;
       this.length = parsed.fields.length;
       this.unterminated = parsed.unterminated;
+      this.plain = false;
       return this;
     }
     this.parsed = null;
     this.unterminated = false;
+    this.plain = !line.includes('\r');
     let n = 0;
     for (let from = 0; n < maxFields; ) {
       const comma = line.indexOf(',', from);

@@ -59,3 +59,8 @@ const DOT = 0x2e;
 const COLON = 0x3a;
 const DASH = 0x2d;
 const NEEDS_QUOTES = /[",\r\n]/;
+
+/** `excelField` of a value known to hold no quote, comma or line break (a column of a `plain` line). */
+export function excelFieldOfPlain(value: string): string {
+  return needsExcelWrap(value) ? `"=""${value}"""` : value;
+}

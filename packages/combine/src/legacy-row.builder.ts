@@ -4,6 +4,7 @@ import { parseDecimal, parseMoneyE4 } from './decimal.parser.js';
 import type { GroupLookups, ProductEntry } from './group-lookups.builder.js';
 import {
   excelField,
+  excelFieldOfPlain,
   excelFormula,
   plainField,
   quotedField,
@@ -152,10 +153,11 @@ interface Joined {
 
 function joinRow(fields: RowFields, ctx: RowContext): Joined {
   const { lookups } = ctx;
-  const itemCode = excelField(field(fields, C.ITE_CODE));
-  const time = excelField(field(fields, C.TIME));
-  const discountCode = excelField(field(fields, C.DISC_CODE));
-  const typeCode = excelField(field(fields, C.TYPE));
+  const excel = fields.plain === true ? excelFieldOfPlain : excelField;
+  const itemCode = excel(field(fields, C.ITE_CODE));
+  const time = excel(field(fields, C.TIME));
+  const discountCode = excel(field(fields, C.DISC_CODE));
+  const typeCode = excel(field(fields, C.TYPE));
   // Products are looked up by the code as written: a wrapped code never matches (legacy quirk).
   const product = lookups.products.get(itemCode);
   const newDept = ctx.newFormat && product !== undefined ? product.departmentCode : null;
@@ -185,26 +187,30 @@ function joinRow(fields: RowFields, ctx: RowContext): Joined {
 
 function legacyLineOf(fields: RowFields, j: Joined, ctx: RowContext): string {
   const f = (i: number) => field(fields, i);
+  // A plain line's columns need no escaping: only the Excel wrap is decided.
+  const plain = fields.plain === true;
+  const excel = plain ? excelFieldOfPlain : excelField;
+  const bare = plain ? (v: string) => v : plainField;
   // One join, not `+`: concatenation would leave a rope of ~50 pieces per row until it is written.
   return [
     ctx.posText,
-    excelField(f(C.INVOICE)),
+    excel(f(C.INVOICE)),
     j.itemCode,
-    excelField(f(C.QUANTITY)),
-    excelField(f(C.UNT_PRIC)),
-    excelField(f(C.AMOUNT)),
-    excelField(f(C.DISCOUNT)),
+    excel(f(C.QUANTITY)),
+    excel(f(C.UNT_PRIC)),
+    excel(f(C.AMOUNT)),
+    excel(f(C.DISCOUNT)),
     j.depCode,
-    plainField(dateOf(fields)),
+    bare(dateOf(fields)),
     j.time,
     j.discountCode,
     j.typeCode,
-    excelField(f(C.VAT_FLAG)),
-    excelField(f(C.VATDIV)),
-    excelField(f(C.VAT_AMNT)),
-    excelField(f(C.VAT_DISC)),
-    excelField(f(C.VAT_PRIC)),
-    plainField(f(C.TRANSNO)),
+    excel(f(C.VAT_FLAG)),
+    excel(f(C.VATDIV)),
+    excel(f(C.VAT_AMNT)),
+    excel(f(C.VAT_DISC)),
+    excel(f(C.VAT_PRIC)),
+    bare(f(C.TRANSNO)),
     j.product === undefined ? '' : quotedField(j.product.name),
     j.departmentName === '' ? '' : quotedField(j.departmentName),
     j.discountName === '' ? '' : quotedField(j.discountName),
