@@ -377,7 +377,9 @@ export class SalesSummariesRepository {
     };
     const monthSet = new Set(months);
     for (const year of new Set(months.map((m) => Number(m.slice(0, 4))))) {
-      const docs = await this.months.find({ dim: args.dim, year }, { projection: { parts: 0 } }).toArray();
+      const docs = await this.months
+        .find({ dim: args.dim, year }, { projection: { parts: 0, [args.scope === 'all' ? 'products' : 'all']: 0 } })
+        .toArray();
       for (const d of docs)
         if (monthSet.has(d.ym) && (!branches || branches.has(d.branch))) collect(d.branch, d[args.scope]);
     }
@@ -413,7 +415,7 @@ export class SalesSummariesRepository {
   ): Promise<PartitionSummaryDoc[]> {
     for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
       const before = await this.generationsOfDate(date);
-      const docs = await this.parts.find({ dim, date }, { projection: { _id: 0 } }).toArray();
+      const docs = await this.parts.find({ dim, date }).toArray();
       const after = await this.generationsOfDate(date);
       if (before.key !== after.key) continue;
       return docs.filter(

@@ -5,6 +5,7 @@ import {
   type Daypart,
   type PartitionDoc,
   type PartitionKey,
+  type PartitionSummaryDoc,
   type TransactionDoc,
 } from '@posflow/contracts';
 import {
@@ -79,9 +80,12 @@ export class TransactionsRepository {
   readonly col: Collection<TransactionDoc>;
   private readonly partitions: Collection<PartitionDoc>;
 
+  private readonly summaries: Collection<PartitionSummaryDoc>;
+
   constructor(db: Db) {
     this.col = db.collection<TransactionDoc>(Collections.transactions);
     this.partitions = db.collection<PartitionDoc>(Collections.partitions);
+    this.summaries = db.collection<PartitionSummaryDoc>(Collections.partitionSummaries);
   }
 
   // ---- write side (importer) ------------------------------------------------
@@ -153,30 +157,14 @@ export class TransactionsRepository {
     };
   }
 
-  /** Up to `want` current-generation rows of one date after `after`, consistent per partition. */
+  /**
+   * Up to `want` current-generation rows of one date after `after`: the
+   * date's buckets are read between two reads of its generations, and the
+   * date is read again if a load flipped one of its partitions meanwhile.
+   */
   private async readDay(
     q: TransactionQuery,
     date: string,
-    dir: 1 | -1,
-    want: number,
-    after: TransactionCursor | undefined,
-  ): Promise<TransactionRow[]> {
-    const out: TransactionRow[] = [];
-    for (const bucket of bucketsOf(q, dir, after)) {
-      out.push(...(await this.readBucket(q, date, bucket, dir, want - out.length, after)));
-      if (out.length >= want) break;
-    }
-    return out;
-  }
-
-  /**
-   * One bucket of a date (an hour, or the whole date), read between two reads
-   * of the date's generations and redone if a load flipped one meanwhile.
-   */
-  private async readBucket(
-    q: TransactionQuery,
-    date: string,
-    bucket: Bucket,
     dir: 1 | -1,
     want: number,
     after: TransactionCursor | undefined,
@@ -185,11 +173,62 @@ export class TransactionsRepository {
     for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
       const before = await readGenerations(this.partitions, partFilter);
       if (![...before.values()].some((g) => g > 0)) return [];
-      const rows = await this.readRows(q, date, bucket, dir, after, before);
+      const out: TransactionRow[] = [];
+      for (const bucket of await this.bucketsOf(q, date, dir, after, before)) {
+        out.push(...(await this.readRows(q, date, bucket, dir, after, before)));
+        if (out.length >= want) break;
+      }
       const afterSnap = await readGenerations(this.partitions, partFilter);
-      if (changedGenerations(before, afterSnap).length === 0) return rows.slice(0, want);
+      if (changedGenerations(before, afterSnap).length === 0) return out.slice(0, want);
     }
     throw new ConcurrentLoadError(`partitions of ${date} kept changing during the read`);
+  }
+
+  /**
+   * How a date is read. A filter that narrows the date by itself (a product,
+   * department, payment or category, or one branch) reads the date at once;
+   * otherwise hour by hour in list order (no time sorts first), so the newest
+   * page of a busy day reads one hour of rows, not the whole day. The hours
+   * with rows come from the date's `hour` partition summaries (one small
+   * read), so empty hours cost nothing; with a cursor, the hours before its
+   * row are skipped.
+   */
+  private async bucketsOf(
+    q: TransactionQuery,
+    date: string,
+    dir: 1 | -1,
+    after: TransactionCursor | undefined,
+    current: Generations,
+  ): Promise<Bucket[]> {
+    const narrow = Boolean(q.product || q.department || q.payment || q.category || q.branches?.length === 1);
+    if (narrow) return ['day'];
+    let hours = await this.hoursWithRows(q, date, current);
+    if (dir === -1) hours = hours.reverse();
+    if (!after || after.d !== date) return hours;
+    const from = hourOf(after.t);
+    const rank = (h: number | null) => (h === null ? -1 : h);
+    return hours.filter((h) => dir * (rank(h) - rank(from)) >= 0);
+  }
+
+  /** Hours of `date` (ascending, null first) in which the current generations in scope have rows. */
+  private async hoursWithRows(q: TransactionQuery, date: string, current: Generations): Promise<(number | null)[]> {
+    const docs = await this.summaries
+      .find({ dim: 'hour', date }, { projection: { partitionId: 1, generation: 1, branch: 1, pos: 1, all: 1 } })
+      .toArray();
+    const inScope = (branch: string, pos: number) =>
+      (!q.branches || q.branches.includes(branch)) && (!q.pos || q.pos.includes(pos));
+    const loaded = [...current].filter(([, g]) => g > 0).map(([id]) => id);
+    const seen = new Set<string>();
+    const hours = new Set<string>();
+    for (const d of docs) {
+      if (current.get(d.partitionId) !== d.generation) continue;
+      seen.add(d.partitionId);
+      if (!inScope(d.branch, d.pos)) continue;
+      for (const line of d.all === '' ? [] : d.all.split('\n')) hours.add(line.slice(0, line.indexOf('\t')));
+    }
+    // a generation loaded before summaries existed: every hour may have rows
+    if (loaded.some((id) => !seen.has(id))) return [...HOURS_ASC];
+    return HOURS_ASC.filter((h) => hours.has(h === null ? '' : String(h)));
   }
 
   /**
@@ -281,22 +320,6 @@ export class TransactionsRepository {
 type Bucket = number | null | 'day';
 
 const HOURS_ASC: readonly (number | null)[] = [null, ...Array.from({ length: 25 }, (_, h) => h)];
-
-/**
- * How a date is read. A filter that narrows the date by itself (a product,
- * department, payment or category, or one branch) reads the date at once;
- * otherwise hour by hour in list order (no time sorts first), so the newest
- * page of a busy day reads one hour of rows, not the whole day. With a
- * cursor, the hours before its row are skipped.
- */
-function bucketsOf(q: TransactionQuery, dir: 1 | -1, after: TransactionCursor | undefined): Bucket[] {
-  const narrow = Boolean(q.product || q.department || q.payment || q.category || q.branches?.length === 1);
-  if (narrow) return ['day'];
-  const hours = dir === 1 ? [...HOURS_ASC] : [...HOURS_ASC].reverse();
-  if (!after) return hours;
-  const at = hours.indexOf(hourOf(after.t));
-  return at === -1 ? hours : hours.slice(at);
-}
 
 /** The `hour` the combiner derives from TIME (its first two characters), null when there is none. */
 function hourOf(time: string): number | null {
