@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** Files up to this size are read in one call: a day's export is 0.1-2 MB, and a stream's machinery costs more than the read. */
@@ -17,8 +17,8 @@ const WHOLE_FILE_MAX = 8 * 1024 * 1024;
  * outside the heap for V8 to get round to.
  */
 export async function* readFileChunks(path: string, chunkBytes: number): AsyncGenerator<Buffer> {
-  if (statSync(path).size <= WHOLE_FILE_MAX) {
-    const whole = readFileSync(path);
+  const whole = readWholeIfSmall(path);
+  if (whole !== null) {
     if (whole.length > 0) yield whole;
     return;
   }
@@ -32,5 +32,24 @@ export async function* readFileChunks(path: string, chunkBytes: number): AsyncGe
     }
   } finally {
     await handle.close();
+  }
+}
+
+/** The file's bytes when it has at most WHOLE_FILE_MAX of them (one open, fstat, read, close), else null. */
+function readWholeIfSmall(path: string): Buffer | null {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > WHOLE_FILE_MAX) return null;
+    const bytes = Buffer.allocUnsafe(size);
+    let done = 0;
+    while (done < size) {
+      const n = readSync(fd, bytes, done, size - done, null);
+      if (n === 0) break; // shrank since fstat: what is there
+      done += n;
+    }
+    return done === size ? bytes : bytes.subarray(0, done);
+  } finally {
+    closeSync(fd);
   }
 }
