@@ -132,39 +132,34 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
 
   /**
    * The list and every download, one after the other under one upstream
-   * session (one global permit for the lot); storing a file's tail overlaps
-   * the next request. The files' records are written once all of it is over,
-   * also when a download failed: what was stored stays recorded, so a retry
-   * finds it and stores no second copy.
+   * session (one global permit for the lot). The files' records are written
+   * once the permit is given back, also when a download failed: what was
+   * stored stays recorded, so a retry finds it and stores no second copy.
    */
   async function download(
     key: PartitionKey,
     ctx: HandlerContext,
   ): Promise<ReturnType<typeof selectListedFiles> & { records: FileRecordDoc[] }> {
-    const pending: Promise<FileRecordDoc>[] = [];
-    let listed: ReturnType<typeof selectListedFiles> = { files: [], problems: [] };
-    let failure: { err: unknown } | undefined;
+    const records: FileRecordDoc[] = [];
     const session = deps.upstream.session(ctx.signal);
+    let failed = false;
     try {
       const answer = await session.list(key);
-      if (answer.kind === 'files') listed = selectListedFiles(key, answer.paths);
+      const listed =
+        answer.kind === 'files' ? selectListedFiles(key, answer.paths) : { files: [], problems: [] };
       for (const file of listed.files)
-        pending.push((await downloadRawFile({ ...deps, now }, session, key, file)).record);
+        records.push(await downloadRawFile({ ...deps, now }, session, key, file));
+      return { ...listed, records };
     } catch (err) {
-      failure = { err };
+      failed = true;
+      throw err;
     } finally {
       await session.close();
+      if (failed && records.length > 0)
+        await recordRawFiles(deps, records).catch((e: unknown) =>
+          ctx.logger.warn({ err: e }, 'could not record the files stored before the failure'),
+        );
     }
-    const settled = await Promise.allSettled(pending);
-    const records = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const storeFailed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    failure ??= storeFailed ? { err: storeFailed.reason } : undefined;
-    if (!failure) return { ...listed, records };
-    if (records.length > 0)
-      await recordRawFiles(deps, records).catch((e: unknown) =>
-        ctx.logger.warn({ err: e }, 'could not record the files stored before the failure'),
-      );
-    throw failure.err;
   }
 
   /** Marks the chosen file per type and tells whether the source changed since the last load. */

@@ -29,19 +29,17 @@ export interface RecordRawFilesDeps {
 }
 
 /**
- * Streams one listed file from the upstream into GridFS. Returns once the
- * upstream's part is over (the body received and checked); `record` settles
- * with its FileRecord, not yet written, once GridFS has stored the tail
- * (`recordRawFiles` writes a partition's records together). A rejected body
- * (HTML, error text, wrong header) leaves a `file-rejected` monitor entry and
- * is rethrown (transient).
+ * Streams one listed file from the upstream into GridFS and returns its
+ * FileRecord, not yet written (`recordRawFiles` writes a partition's records
+ * together). A rejected body (HTML, error text, wrong header) leaves a
+ * `file-rejected` monitor entry and is rethrown (transient).
  */
 export async function downloadRawFile(
   deps: DownloadRawFileDeps,
   upstream: UpstreamSession,
   key: PartitionKey,
   file: ListedFile,
-): Promise<{ record: Promise<FileRecordDoc> }> {
+): Promise<FileRecordDoc> {
   const metadata = {
     branch: key.branch,
     pos: key.pos,
@@ -50,9 +48,9 @@ export async function downloadRawFile(
     name: file.name,
     upstreamPath: file.path,
   };
-  let received;
+  let downloaded;
   try {
-    received = await upstream.download(file.path, file.type, ({ body, inspector }) =>
+    downloaded = await upstream.download(file.path, file.type, ({ body, inspector }) =>
       deps.rawFiles.upload(file.name, body, metadata, inspector),
     );
   } catch (err) {
@@ -69,27 +67,24 @@ export async function downloadRawFile(
     }
     throw err;
   }
-  const record = received.stored.then(
-    (downloaded): FileRecordDoc => ({
-      _id: FileRecordsRepository.idFor(key, file.name, downloaded.value.sha256),
-      branch: key.branch,
-      pos: key.pos,
-      date: key.date,
-      type: file.type,
-      upstreamPath: file.path,
-      name: file.name,
-      sendTime: file.sendTime,
-      size: downloaded.value.size,
-      dataRows: downloaded.dataRows,
-      sha256: downloaded.value.sha256,
-      gridfsId: downloaded.value.id.toHexString(),
-      source: 'upstream',
-      fetchedAt: deps.now(),
-      status: 'stored',
-    }),
-  );
-  record.catch(() => undefined); // awaited by the caller once the partition's downloads are done
-  return { record };
+  const stored = downloaded.value;
+  return {
+    _id: FileRecordsRepository.idFor(key, file.name, stored.sha256),
+    branch: key.branch,
+    pos: key.pos,
+    date: key.date,
+    type: file.type,
+    upstreamPath: file.path,
+    name: file.name,
+    sendTime: file.sendTime,
+    size: stored.size,
+    dataRows: downloaded.dataRows,
+    sha256: stored.sha256,
+    gridfsId: stored.id.toHexString(),
+    source: 'upstream',
+    fetchedAt: deps.now(),
+    status: 'stored',
+  };
 }
 
 /**
