@@ -144,6 +144,18 @@ describe('sales summaries on the real database', () => {
     expect(byWeekday.reduce((s, r) => s + r.salesE4, 0)).toBe(5);
     const cut = await summaries.sums({ ...base, from: '2026-05-02', to: '2026-05-31', field: null });
     expect(cut).toEqual([{ key: '', salesE4: 202, quantity: 4, receipts: 8 }]);
+    // other dimensions: the month minus the day outside the range (05-01) …
+    const hour = { dim: 'hour', scope: 'all', field: 'key' } as const;
+    expect(await summaries.sums({ ...hour, from: '2026-05-02', to: '2026-05-31' })).toEqual([
+      { key: 'K', salesE4: 202, quantity: 4, receipts: 8 },
+    ]);
+    // … or the loose days' own partition summaries when they are fewer
+    expect(await summaries.sums({ ...hour, from: '2026-05-14', to: '2026-05-16', branches: ['GA'] })).toEqual(
+      [{ key: 'K', salesE4: 100, quantity: 1, receipts: 2 }],
+    );
+    expect(await summaries.sums({ ...hour, from: '2026-04-30', to: '2026-05-01' })).toEqual([
+      { key: 'K', salesE4: 202, quantity: 4, receipts: 8 },
+    ]);
   });
 
   test('a generation loaded before summaries existed gets them from its rollups at the month rebuild', async () => {

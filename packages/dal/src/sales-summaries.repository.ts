@@ -18,6 +18,9 @@ import { duplicateKeyCount } from './duplicate-keys.js';
 import { ConcurrentLoadError, SNAPSHOT_ATTEMPTS, pgOf } from './generation-snapshot.js';
 import {
   addEncodedEntries,
+  addEntry,
+  decodeEntries,
+  subtractEncodedEntries,
   encodeEntries,
   packRollups,
   type SummaryEntry,
@@ -105,6 +108,13 @@ export function splitRange(from: string, to: string): { months: string[]; days: 
 
 function addDays(date: string, n: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Every date of a calendar month. */
+function monthDays(ym: string): string[] {
+  const out: string[] = [];
+  for (let d = `${ym}-01`; d.startsWith(ym); d = addDays(d, 1)) out.push(d);
+  return out;
 }
 
 function lastDayOfMonth(ym: string): string {
@@ -343,67 +353,89 @@ export class SalesSummariesRepository {
   async sums(args: SummarySumsArgs): Promise<SummarySums[]> {
     const { months, days } = splitRange(args.from, args.to);
     const branches = args.branches ? new Set(args.branches) : undefined;
+    const inRange = (date: string) => date >= args.from && date <= args.to;
     const out = new Map<string, SummaryTable>();
-    const add = (group: string, packed: string): void => {
+    const into = (group: string): SummaryTable => {
       let t = out.get(group);
       if (!t) out.set(group, (t = new Map<string, SummaryEntry>()));
-      addEncodedEntries(t, packed);
+      return t;
     };
-    const byKey = args.field === 'key' || args.field === null;
-    const collect = (branch: string, packed: string): void => {
-      if (byKey) {
-        add(args.field === null ? '' : 'key', packed);
-        return;
-      }
-      if (args.field === 'branch') {
-        add(`b:${branch}`, packed);
-        return;
-      }
-      // date / weekday: the entries of a `day` summary are keyed by date
-      for (const [date, e] of addEncodedEntries(new Map<string, SummaryEntry>(), packed)) {
-        if (date < args.from || date > args.to) continue;
-        const group = args.field === 'date' ? date : WEEKDAY(date);
-        let t = out.get(`g:${group}`);
-        if (!t) out.set(`g:${group}`, (t = new Map<string, SummaryEntry>()));
-        const acc = t.get(group);
-        if (acc) {
-          acc.salesE4 += e.salesE4;
-          acc.quantityE4 += e.quantityE4;
-          acc.receipts += e.receipts;
-          acc.lines += e.lines;
-          acc.discountE4 += e.discountE4;
-        } else t.set(group, { ...e, key: group });
+    /** Adds one branch's entries to the groups asked for (`day` entries are keyed by date: outside the range they are skipped). */
+    const collect = (branch: string, table: SummaryTable): void => {
+      for (const e of table.values()) {
+        if (args.dim === 'day' && !inRange(e.key)) continue;
+        if (e.lines === 0) continue;
+        switch (args.field) {
+          case null:
+            addEntry(into(''), { ...e, key: '' });
+            break;
+          case 'key':
+            addEntry(into('key'), e);
+            break;
+          case 'branch':
+            addEntry(into('branch'), { ...e, key: branch });
+            break;
+          case 'date':
+            addEntry(into('key'), e);
+            break;
+          case 'weekday':
+            addEntry(into('key'), { ...e, key: WEEKDAY(e.key) });
+            break;
+        }
       }
     };
-    const monthSet = new Set(months);
-    for (const year of new Set(months.map((m) => Number(m.slice(0, 4))))) {
-      const docs = await this.months
-        .find({ dim: args.dim, year }, { projection: { parts: 0, [args.scope === 'all' ? 'products' : 'all']: 0 } })
-        .toArray();
-      for (const d of docs)
-        if (monthSet.has(d.ym) && (!branches || branches.has(d.branch))) collect(d.branch, d[args.scope]);
+
+    // Loose days of a month: `day` summaries are keyed by date, so the month summary serves them
+    // too; other dimensions read the loose days' partition summaries, or the month minus the days
+    // outside the range when those are fewer.
+    const loose = new Map<string, string[]>();
+    for (const d of days) loose.set(d.slice(0, 7), [...(loose.get(d.slice(0, 7)) ?? []), d]);
+    const fromMonth = new Set(months);
+    const complement = new Map<string, string[]>();
+    const direct: string[] = [];
+    for (const [ym, list] of loose) {
+      const outside = monthDays(ym).filter((d) => !inRange(d));
+      if (args.dim === 'day') fromMonth.add(ym);
+      else if (outside.length < list.length * 1.5) {
+        fromMonth.add(ym);
+        complement.set(ym, outside);
+      } else direct.push(...list);
     }
-    await forEachLimited(days, 4, async (date) => {
-      for (const d of await this.currentSummariesOfDate(date, args.dim, branches))
-        collect(d.branch, d[args.scope]);
+
+    const removed = new Map<string, PartitionSummaryDoc[]>();
+    await forEachLimited([...complement.values()].flat(), 4, async (date) => {
+      removed.set(date, await this.parts.find({ dim: args.dim, date }).toArray());
     });
-    const rows: SummarySums[] = [];
-    for (const [group, table] of out) {
-      if (args.field === 'branch') {
-        const total = sumTable(table);
-        rows.push({ ...total, key: group.slice(2) });
-      } else if (args.field === null) {
-        rows.push({ ...sumTable(table), key: '' });
-      } else {
-        for (const e of table.values())
-          rows.push({
-            key: e.key,
-            salesE4: e.salesE4,
-            quantity: e.quantityE4 / 10_000,
-            receipts: e.receipts,
-          });
+    const other = args.scope === 'all' ? 'products' : 'all';
+    for (const year of new Set([...fromMonth].map((m) => Number(m.slice(0, 4))))) {
+      const docs = await this.months
+        .find(
+          { dim: args.dim, year },
+          { projection: complement.size ? { [other]: 0 } : { parts: 0, [other]: 0 } },
+        )
+        .toArray();
+      for (const d of docs) {
+        if (!fromMonth.has(d.ym) || (branches && !branches.has(d.branch))) continue;
+        const table = decodeEntries(d[args.scope]);
+        const cut = complement.get(d.ym);
+        if (cut) {
+          const summed = new Set(d.parts.split(','));
+          for (const date of cut)
+            for (const p of removed.get(date) ?? [])
+              if (p.branch === d.branch && summed.has(p.pg)) subtractEncodedEntries(table, p[args.scope]);
+        }
+        collect(d.branch, table);
       }
     }
+    await forEachLimited(direct, 4, async (date) => {
+      for (const d of await this.currentSummariesOfDate(date, args.dim, branches))
+        collect(d.branch, decodeEntries(d[args.scope]));
+    });
+
+    const rows: SummarySums[] = [];
+    for (const table of out.values())
+      for (const e of table.values())
+        rows.push({ key: e.key, salesE4: e.salesE4, quantity: e.quantityE4 / 10_000, receipts: e.receipts });
     return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
@@ -436,19 +468,6 @@ export class SalesSummariesRepository {
       gens,
     };
   }
-}
-
-/** Totals of a table whose entries all belong to one group (TC adds up across keys only for `day`). */
-function sumTable(t: SummaryTable): Omit<SummarySums, 'key'> {
-  let salesE4 = 0;
-  let quantityE4 = 0;
-  let receipts = 0;
-  for (const e of t.values()) {
-    salesE4 += e.salesE4;
-    quantityE4 += e.quantityE4;
-    receipts += e.receipts;
-  }
-  return { salesE4, quantity: quantityE4 / 10_000, receipts };
 }
 
 async function forEachLimited<T>(

@@ -53,6 +53,20 @@ export function addEncodedEntries(into: SummaryTable, packed: string): SummaryTa
   return into;
 }
 
+/** Takes the packed entries away from `table` (the month minus days outside a report's range); returns `table`. */
+export function subtractEncodedEntries(table: SummaryTable, packed: string): SummaryTable {
+  for (const e of decodeEntries(packed).values())
+    addEntry(table, {
+      key: e.key,
+      salesE4: -e.salesE4,
+      discountE4: -e.discountE4,
+      quantityE4: -e.quantityE4,
+      lines: -e.lines,
+      receipts: -e.receipts,
+    });
+  return table;
+}
+
 export function decodeEntries(packed: string): SummaryTable {
   return addEncodedEntries(new Map<string, SummaryEntry>(), packed);
 }
