@@ -2,8 +2,9 @@
 // GET /transactions and GET /reports/sales over synthetic loaded data seeded straight
 // into the database (rows + rollups + partitions, as the importer writes them), served
 // by the real gateway process (services/gateway/dist/main.js).
-// Size by env (CI runs it small): GW_BENCH_BRANCHES (30), GW_BENCH_DAYS (365),
-// GW_BENCH_ROWS (rows per partition, 150), GW_BENCH_REQUESTS (per endpoint, 400),
+// Size by env (CI runs it small): GW_BENCH_BRANCHES (30), GW_BENCH_DAYS (400: all of 2025 and the last 365 days),
+// GW_BENCH_ROWS (rows per partition, 150), GW_BENCH_ROW_DAYS (last days also seeded as rows and rollups, 30;
+// every day gets its sales summaries), GW_BENCH_REQUESTS (per endpoint, 400),
 // GW_BENCH_CONCURRENCY (8), GW_BENCH_MAX_SECONDS (per endpoint, 60),
 // BENCH_MONGO_BASE (mongodb://127.0.0.1:27017).
 import { spawn } from 'node:child_process';
@@ -19,8 +20,10 @@ import { SalesSummariesRepository } from '@posflow/dal';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
 const BRANCHES = env('GW_BENCH_BRANCHES', 30);
-const DAYS = env('GW_BENCH_DAYS', 365);
+const DAYS = env('GW_BENCH_DAYS', 400);
 const ROWS = env('GW_BENCH_ROWS', 150);
+/** Days (ending on the last day) whose rows and rollups are loaded too; reports read the summaries of every day. */
+const ROW_DAYS = Math.min(env('GW_BENCH_ROW_DAYS', 30), DAYS);
 const REQUESTS = env('GW_BENCH_REQUESTS', 400);
 const CONCURRENCY = env('GW_BENCH_CONCURRENCY', 8);
 const MAX_MS = env('GW_BENCH_MAX_SECONDS', 60) * 1000;
@@ -39,8 +42,8 @@ const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) 
 const LAST_DAY = '2026-02-09';
 const FIRST_DAY = addDays(LAST_DAY, -(DAYS - 1));
 
-function partitionData(branch: string, date: string) {
-  const pid = `${branch}_1_${date}`;
+function partitionData(branch: string, pos: number, date: string) {
+  const pid = `${branch}_${pos}_${date}`;
   const pg = `${pid}#1`;
   const d = new Date(`${date}T00:00:00Z`);
   const rows: Document[] = [];
@@ -54,7 +57,7 @@ function partitionData(branch: string, date: string) {
     const amount = (50 + Math.floor(rnd() * 400)) * 10_000;
     const r = {
       _id: `${pg}:${line}`, partitionId: pid, generation: 1, pg, dateAt: d, line, legacy: `1,${receipt},X,1,${amount},,${branch}`,
-      branch, branchName: branch, pos: 1, date, time: `${String(hour).padStart(2, '0')}:${String(line % 60).padStart(2, '0')}`,
+      branch, branchName: branch, pos, date, time: `${String(hour).padStart(2, '0')}:${String(line % 60).padStart(2, '0')}`,
       hour, daypart: DAYPART(hour), weekday: d.getUTCDay(), month: d.getUTCMonth() + 1, year: d.getUTCFullYear(),
       receiptNo: receipt, transNo: `T${line}`, itemCode: product.slice(-2), productName: product, productClean: product,
       productCombined: product, category: dept, departmentCode: '01', departmentName: dept, departmentClean: dept,
@@ -69,7 +72,7 @@ function partitionData(branch: string, date: string) {
         const id = `${pg}:${dim}:${scope}:${key}`;
         let doc = roll.get(id);
         if (!doc) {
-          doc = { _id: id, partitionId: pid, generation: 1, pg, branch, pos: 1, date, year: r.year, month: r.month, weekday: r.weekday, dim, key, scope, salesE4: 0, discountE4: 0, quantity: 0, lines: 0, receipts: 0, set: new Set() };
+          doc = { _id: id, partitionId: pid, generation: 1, pg, branch, pos, date, year: r.year, month: r.month, weekday: r.weekday, dim, key, scope, salesE4: 0, discountE4: 0, quantity: 0, lines: 0, receipts: 0, set: new Set() };
           roll.set(id, doc);
         }
         doc.salesE4 += amount;
@@ -80,7 +83,7 @@ function partitionData(branch: string, date: string) {
       }
   }
   const now = new Date();
-  const partition = { _id: pid, branch, pos: 1, date, status: 'loaded', generation: 1, claimedGeneration: 1, files: 7, rowsLoaded: ROWS, rowsDropped: 0, jobIds: [], at: {}, createdAt: now, updatedAt: now };
+  const partition = { _id: pid, branch, pos, date, status: 'loaded', generation: 1, claimedGeneration: 1, files: 7, rowsLoaded: ROWS, rowsDropped: 0, jobIds: [], at: {}, createdAt: now, updatedAt: now };
   return { rows, rollups: [...roll.values()].map(({ set: _s, ...r }) => r), partition };
 }
 
@@ -132,30 +135,41 @@ try {
   let rollupCount = 0;
   const summaries = new SalesSummariesRepository(db);
   const months = new Set<string>();
-  const pending: { rows: Document[]; rollups: Document[]; partitions: Document[] } = { rows: [], rollups: [], partitions: [] };
+  let summaryCount = 0;
+  let summarisedRows = 0;
+  const pending: { rows: Document[]; rollups: Document[]; partitions: Document[]; summaries: Document[] } = { rows: [], rollups: [], partitions: [], summaries: [] };
   const flush = async () => {
     const ops = (docs: Document[]): AnyBulkWriteOperation[] => docs.map((d) => ({ insertOne: { document: d } }));
     if (pending.rows.length) await db.collection('transactions').bulkWrite(ops(pending.rows), { ordered: false });
-    if (pending.rollups.length) {
-      await db.collection('rollups').bulkWrite(ops(pending.rollups), { ordered: false });
-      for (const m of await summaries.insertFromRollups(pending.rollups as unknown as RollupDoc[], { refresh: false })) months.add(m);
-    }
+    if (pending.rollups.length) await db.collection('rollups').bulkWrite(ops(pending.rollups), { ordered: false });
+    if (pending.summaries.length) await db.collection('partitionsummaries').bulkWrite(ops(pending.summaries), { ordered: false });
     if (pending.partitions.length) await db.collection('partitions').bulkWrite(ops(pending.partitions), { ordered: false });
     pending.rows = [];
     pending.rollups = [];
     pending.partitions = [];
+    pending.summaries = [];
   };
+  const rowsFrom = addDays(LAST_DAY, -(ROW_DAYS - 1));
   for (let i = 0; i < DAYS; i++) {
     const date = addDays(FIRST_DAY, i);
-    for (const b of branches) {
-      const p = partitionData(b, date);
-      pending.rows.push(...p.rows);
-      pending.rollups.push(...p.rollups);
-      pending.partitions.push(p.partition);
-      rowCount += p.rows.length;
-      rollupCount += p.rollups.length;
-      if (pending.rows.length >= 20_000) await flush();
-    }
+    for (const b of branches)
+      for (const pos of [1, 2]) {
+        const p = partitionData(b, pos, date);
+        // every day gets its sales summaries (what reports read); rows and rollups only the last ROW_DAYS
+        const packed = SalesSummariesRepository.partitionDocs({ branch: b, pos, date }, 1, p.rollups as unknown as RollupDoc[]);
+        pending.summaries.push(...packed);
+        summaryCount += packed.length;
+        summarisedRows += p.rows.length;
+        months.add(`${b}|${date.slice(0, 7)}`);
+        if (date >= rowsFrom) {
+          pending.rows.push(...p.rows);
+          pending.rollups.push(...p.rollups);
+          rowCount += p.rows.length;
+          rollupCount += p.rollups.length;
+        }
+        pending.partitions.push(p.partition);
+        if (pending.rows.length + pending.summaries.length >= 20_000) await flush();
+      }
   }
   await flush();
   await summaries.refreshMonths(months);
@@ -193,12 +207,17 @@ try {
   const startupSecs = (performance.now() - startAt) / 1000;
 
   const monthAgo = addDays(LAST_DAY, -29);
+  const yearAgo = addDays(LAST_DAY, -364);
+  const calendarYear = FIRST_DAY <= '2025-01-01' ? ['2025-01-01', '2025-12-31'] : [yearAgo, LAST_DAY];
   const groups = ['day', 'product', 'hour', 'daypart', 'branch', 'weekday'];
   const results = [
     await load('GET /transactions (newest 100, all branches)', () => `${base}/transactions?from=${FIRST_DAY}&to=${LAST_DAY}&limit=100`),
     await load('GET /transactions (one branch, product filter)', () => `${base}/transactions?from=${FIRST_DAY}&to=${LAST_DAY}&branch=${pick(branches)}&product=${encodeURIComponent(pick(PRODUCTS))}&limit=100`),
     await load('GET /reports/sales (30 days, all branches)', () => `${base}/reports/sales?from=${monthAgo}&to=${LAST_DAY}&groupBy=${pick(groups)}`),
-    await load('GET /reports/sales (whole range, one branch)', () => `${base}/reports/sales?from=${FIRST_DAY}&to=${LAST_DAY}&groupBy=${pick(groups)}&branch=${pick(branches)}`),
+    await load(`GET /reports/sales (${calendarYear[0]}..${calendarYear[1]}, all branches)`, () => `${base}/reports/sales?from=${calendarYear[0]}&to=${calendarYear[1]}&groupBy=${pick(groups)}`),
+    await load(`GET /reports/sales (${calendarYear[0]}..${calendarYear[1]}, all branches, by product, vs previous year)`, () => `${base}/reports/sales?from=${calendarYear[0]}&to=${calendarYear[1]}&groupBy=product&compare=previous-year`),
+    await load(`GET /reports/sales (last 365 days ${yearAgo}..${LAST_DAY}, all branches)`, () => `${base}/reports/sales?from=${yearAgo}&to=${LAST_DAY}&groupBy=${pick(groups)}`),
+    await load(`GET /reports/sales (last 365 days, one branch)`, () => `${base}/reports/sales?from=${yearAgo}&to=${LAST_DAY}&groupBy=${pick(groups)}&branch=${pick(branches)}`),
   ];
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const gwHwmMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -206,7 +225,7 @@ try {
   const lines = [
     '## Gateway',
     '',
-    `Data: ${BRANCHES} branches × ${DAYS} days (${FIRST_DAY}..${LAST_DAY}) × ${ROWS} rows = ${rowCount.toLocaleString('en')} transactions, ${rollupCount.toLocaleString('en')} rollups; seeded in ${seedSecs.toFixed(0)} s (${(rowCount / seedSecs).toFixed(0)} rows/s) on ${MONGO_BASE}.`,
+    `Data: ${BRANCHES} branches × POS 1-2 × ${DAYS} days (${FIRST_DAY}..${LAST_DAY}) × ${ROWS} rows = ${summarisedRows.toLocaleString('en')} rows summarised in ${summaryCount.toLocaleString('en')} partition summaries and ${months.size * 8} month summaries; the last ${ROW_DAYS} days also as ${rowCount.toLocaleString('en')} transactions and ${rollupCount.toLocaleString('en')} rollups. Seeded in ${seedSecs.toFixed(0)} s on ${MONGO_BASE}.`,
     `Load: ${REQUESTS} requests per line (or ${MAX_MS / 1000} s), ${CONCURRENCY} concurrent, loopback; gateway start (incl. building its read indexes on the seeded data) ${startupSecs.toFixed(0)} s.`,
     '',
     '| endpoint | requests | errors | p50 ms | p99 ms | req/s |',
