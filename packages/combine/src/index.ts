@@ -34,6 +34,7 @@ export {
 } from './legacy-csv.renderer.js';
 export { daypartOf, hourOf } from './legacy-row.builder.js';
 export { countDataRows, readLineBatches, type ByteSource, type LineBatch } from './line.reader.js';
+export { LoyaltyLogCache, type LoyaltyLogCacheOptions } from './loyalty-log.cache.js';
 export {
   MODIFIER_CLEAN_NAME,
   REFERENCE_FILES,
