@@ -89,7 +89,14 @@ async function writeScaledFixtures(dir: string): Promise<void> {
       const date = addDays('2001-01-01', copy * groups.length + g);
       for (const files of Object.values(group.files)) {
         for (const f of files) {
-          const text = (texts.get(f.name) ?? '').replaceAll(group.key.date, date);
+          let text = (texts.get(f.name) ?? '').replaceAll(group.key.date, date);
+          // The loyalty log is cumulative: each later day's log has that day's visits appended, so
+          // no two copies' logs are the same bytes (as on real days; a re-sent identical log would
+          // be read once by the folder run's loyalty-log cache, which this run must not measure).
+          if (f.name.includes('_blpr_') && text !== '') {
+            const n = String(copy).padStart(7, '0');
+            text += `${group.key.branch},0917${n},"=""9${n}""","=""9${n}""",${group.key.pos},${group.key.branch}\n`;
+          }
           await writeFile(join(dir, f.name.replace(group.key.date, date)), text);
         }
       }
