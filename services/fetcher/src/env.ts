@@ -26,7 +26,7 @@ export const Env = BaseEnv.extend({
   UPSTREAM_RETRY_BACKOFF_MS: z.coerce.number().int().min(0).default(500),
   /** A permit whose holder stopped renewing (killed replica) comes back after this long. */
   UPSTREAM_PERMIT_LEASE_MS: z.coerce.number().int().min(500).default(30_000),
-  /** A permit stays unused this long after a request ends (the server may still be finishing it) before its next use. */
+  /** A permit goes back no earlier than this after its request's last byte (the server may still be finishing the response). */
   UPSTREAM_PERMIT_SETTLE_MS: z.coerce.number().int().min(0).max(1_000).default(10),
   /** Browser-like headers of the legacy client. */
   UPSTREAM_USER_AGENT: z.string().default(LEGACY_USER_AGENT),

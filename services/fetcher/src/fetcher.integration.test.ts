@@ -117,9 +117,9 @@ describe('fetcher against the simulator, broker and database', () => {
     const requestsBefore = await metric('posflow_upstream_requests_total', {});
     await probe.publishFetch(key, { jobId: 'job-1' });
     await statusIs(key, 'fetched');
-    // One list and seven downloads under one global permit: taken once, not once per request.
+    // One list and seven downloads, each under its own global permit (see guarded-upstream.ts).
     expect((await metric('posflow_upstream_requests_total', {})) - requestsBefore).toBe(8);
-    expect((await observations('posflow_upstream_permit_wait_seconds')) - permitsBefore).toBe(1);
+    expect((await observations('posflow_upstream_permit_wait_seconds')) - permitsBefore).toBe(8);
     const recs = await records(key);
     expect(recs).toHaveLength(7);
     const bySource = new Map(p.files.map((rel) => [rel.split('/').pop() ?? '', sha256(rel)]));

@@ -30,9 +30,10 @@ export interface UpstreamPort {
 }
 
 /**
- * Requests made one after the other under a single global permit, taken at
- * the first request and kept until `close` (or given back while the session
- * waits for the breaker or between download tries). Always `close` it.
+ * Requests made one after the other (one partition's list and downloads).
+ * Each takes its own global permit and gives it back `settleMs` after its
+ * last byte; always `close` the session (it gives back a permit still held
+ * when a request was interrupted).
  */
 export interface UpstreamSession {
   list(key: PartitionKey): Promise<UsableListAnswer>;
@@ -58,15 +59,17 @@ export interface GuardOptions {
 /**
  * The politeness layer around the raw HTTP client: every request waits for
  * the circuit breaker, runs under one global permit (download and storage
- * included), and is counted in the upstream metrics. A session keeps its
- * permit from one request to the next: its requests never overlap, so one
- * permit still means at most one request in flight, and a partition pays one
- * permit acquire and release instead of one per request. Storing a file's
- * tail (last GridFS chunk, files document) stays inside its request on
- * purpose: those writes are most of the gap that lets the server finish a
- * response whose last byte we already have. Overlapping them with the next
- * request was tried (fetch-only throughput 185 → 332 partitions/min) and the
- * simulator then counted 5 requests in flight at cap 4 under load 9.
+ * included), and is counted in the upstream metrics.
+ *
+ * Why a permit per request and not one per partition (held from the list to
+ * the last download): measured, a held permit cut the permit round trips from
+ * ~70 to 2 per partition with 4 replicas, but it also removes the release and
+ * acquire writes that separated one response's last byte from the next
+ * request, and the server may still be finishing a response we have read: in
+ * the reduced e2e bench at load 8-9 the simulator then counted 5 requests in
+ * flight at cap 4 (also when storing a file's tail stayed inside its request,
+ * and more often when it overlapped the next one). The cap is the contract,
+ * so the permit goes back after every request.
  */
 export class GuardedUpstream implements UpstreamPort {
   constructor(
@@ -119,8 +122,6 @@ export class GuardedUpstream implements UpstreamPort {
         if (!(err instanceof UpstreamError && err.retryableNow && attempt < this.opts.downloadTries))
           throw err;
         this.logger.info({ path, attempt, error: err.error }, 'download failed, trying again');
-        // Nothing in flight while we back off: let another partition use the permit.
-        await held.release();
         await sleep(this.opts.retryBackoffMs * attempt, undefined, { signal });
       }
     }
@@ -172,7 +173,7 @@ export class GuardedUpstream implements UpstreamPort {
     fn: (ended: () => void) => Promise<T>,
     outcomeOf: (r: T) => string = () => 'ok',
   ): Promise<T> {
-    await this.waitForBreaker(held, signal);
+    await this.waitForBreaker(signal);
     try {
       await held.ensure(signal);
     } catch (err) {
@@ -199,11 +200,12 @@ export class GuardedUpstream implements UpstreamPort {
     } finally {
       this.metrics.inFlight.dec();
       ended();
+      await held.release();
     }
   }
 
   /** While the breaker is open, wait (holding the message, not calling the upstream) up to breakerMaxWaitMs. */
-  private async waitForBreaker(held: HeldPermit, signal: AbortSignal): Promise<void> {
+  private async waitForBreaker(signal: AbortSignal): Promise<void> {
     const deadline = Date.now() + this.opts.breakerMaxWaitMs;
     for (;;) {
       await this.shared
@@ -211,8 +213,6 @@ export class GuardedUpstream implements UpstreamPort {
         .catch((err: unknown) => this.logger.warn({ err: errorMessage(err) }, 'breaker state read failed'));
       const decision = this.breaker.tryAcquire();
       if (decision.allowed) return;
-      // Never sit on a permit while paused: another replica's half-open trial may need it.
-      await held.release();
       if (Date.now() + decision.retryInMs > deadline)
         throw new UpstreamPausedError(`upstream paused by the circuit breaker for ${decision.retryInMs} ms`);
       await sleep(Math.min(decision.retryInMs, 1_000) * (0.5 + Math.random() / 2), undefined, { signal });
@@ -221,9 +221,8 @@ export class GuardedUpstream implements UpstreamPort {
 }
 
 /**
- * The global permit a session holds between its requests (none until the
- * first one). A permit covers its request plus `settleMs`: the next request
- * on it, or its release to another request, waits until then.
+ * The global permit of a session's current request. A permit covers its
+ * request plus `settleMs` after the last byte: it is given back no earlier.
  */
 class HeldPermit {
   private permit: Permit | undefined;
@@ -237,7 +236,7 @@ class HeldPermit {
   ) {}
 
   async ensure(signal: AbortSignal): Promise<void> {
-    if (this.permit) return this.settle(signal);
+    if (this.permit) return;
     const waitStarted = process.hrtime.bigint();
     this.permit = await this.limiter.acquire(signal);
     this.metrics.permitWaitSeconds.observe(Number(process.hrtime.bigint() - waitStarted) / 1e9);
@@ -257,7 +256,7 @@ class HeldPermit {
     const permit = this.permit;
     this.permit = undefined;
     if (!permit) return;
-    await this.settle().catch(() => undefined);
+    await this.settle();
     await permit
       .release()
       .catch((err: unknown) =>
@@ -265,8 +264,8 @@ class HeldPermit {
       );
   }
 
-  private async settle(signal?: AbortSignal): Promise<void> {
+  private async settle(): Promise<void> {
     const left = this.lastEnd + this.settleMs - performance.now();
-    if (left > 0) await sleep(left, undefined, signal ? { signal } : undefined);
+    if (left > 0) await sleep(left);
   }
 }
