@@ -125,8 +125,9 @@ export class TransactionsRepository {
    * business date at a time (an equality the date index serves on MongoDB and
    * FerretDB alike); each date's rows are kept only when they belong to their
    * partition's current generation, and the date is re-read if a partition of
-   * it flipped generation meanwhile. Throws InvalidCursorError for a cursor
-   * we did not issue.
+   * it flipped generation meanwhile. A page reads at most MAX_DATES_PER_PAGE
+   * dates: a short page with a non-null cursor means "nothing more in those
+   * dates, keep going". Throws InvalidCursorError for a cursor we did not issue.
    */
   async queryTransactions(
     q: TransactionQuery,
@@ -141,9 +142,14 @@ export class TransactionsRepository {
     const items: TransactionRow[] = [];
     let day = after ? after.d : desc ? q.to : q.from;
     const inRange = (d: string) => d >= q.from && d <= q.to;
-    while (inRange(day)) {
+    // A selective filter over a long range may find few rows per date: a page reads at most
+    // MAX_DATES_PER_PAGE dates, and a short page with a cursor says the search goes on.
+    for (let dates = 0; inRange(day); dates++) {
+      if (dates === MAX_DATES_PER_PAGE)
+        return { items, nextCursor: encodeTransactionCursor({ d: day, t: '', i: '', f: true }) };
       const want = limit + 1 - items.length;
-      const rows = await this.readDay(q, day, dir, want, after && after.d === day ? after : undefined);
+      const resume = after && after.d === day && !after.f ? after : undefined;
+      const rows = await this.readDay(q, day, dir, want, resume);
       items.push(...rows);
       if (items.length > limit) break;
       day = addDays(day, desc ? -1 : 1);
@@ -315,6 +321,9 @@ export class TransactionsRepository {
     }
   }
 }
+
+/** Dates one page of the list reads at most (a short page then comes with a cursor). */
+export const MAX_DATES_PER_PAGE = 31;
 
 /** An hour of the day (`hour` field; null = no time recorded), or the whole date in one read. */
 type Bucket = number | null | 'day';

@@ -257,6 +257,19 @@ describe('importer against the real database', () => {
       } while (c);
       expect(walked).toEqual(sort === '-date' ? order : [...order].reverse());
     }
+    // a page reads at most MAX_DATES_PER_PAGE dates: over a long empty stretch it comes back short, with a cursor
+    const long = { ...q, from: '2025-12-01' };
+    const first = await tx.queryTransactions(long, 'date', 500);
+    expect(first.items).toEqual([]);
+    expect(first.nextCursor).not.toBeNull();
+    let found = 0;
+    for (let c = first.nextCursor, pages = 1; c; pages++) {
+      expect(pages).toBeLessThan(10);
+      const page = await tx.queryTransactions(long, 'date', 500, c);
+      found += page.items.length;
+      c = page.nextCursor;
+    }
+    expect(found).toBe(120);
     const cash = await tx.queryTransactions({ ...q, payment: 'CASH' }, 'date', 500);
     expect(cash.items.length).toBeGreaterThan(0);
     expect(cash.items.every((r) => r.paymentName === 'CASH')).toBe(true);
