@@ -44,6 +44,16 @@ export function chooseExportFile<C extends FileCandidate>(candidates: readonly C
   return best;
 }
 
+/** `chooseExportFile` per file type: the one file of each type a group is combined from. */
+export function chooseExportFiles<C extends FileCandidate & { type: FileType }>(candidates: readonly C[]): Map<FileType, C> {
+  const chosen = new Map<FileType, C>();
+  for (const c of candidates) {
+    const best = chosen.get(c.type);
+    if (best === undefined || isBetter(c, best)) chosen.set(c.type, c);
+  }
+  return chosen;
+}
+
 function isBetter(a: FileCandidate, b: FileCandidate): boolean {
   if (a.dataRows !== b.dataRows) return a.dataRows > b.dataRows;
   if (a.sendTime !== b.sendTime) return a.sendTime > b.sendTime;

@@ -12,6 +12,7 @@ export { parseDecimal, parseMoneyE4 } from './decimal.parser.js';
 export { DROPPED_CSV_HEADER } from './dropped-csv.writer.js';
 export {
   chooseExportFile,
+  chooseExportFiles,
   groupExportFiles,
   parseExportFileName,
   type ExportFileNameParts,

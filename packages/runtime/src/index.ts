@@ -12,3 +12,4 @@ export * from './amqp/message.js';
 export * from './mongo/mongo-client.js';
 export * from './mongo/gridfs.js';
 export * from './service-base.js';
+export * from './streams/export-inspector.js';

@@ -1,8 +1,9 @@
 import { FILE_TYPES, type FileType } from '@posflow/contracts';
 import {
-  chooseExportFile,
+  chooseExportFiles,
   combineGroup,
   loadReference as loadEngineReference,
+  LoyaltyLogCache,
   type GroupFile,
   type ReferenceData,
 } from '@posflow/combine';
@@ -19,6 +20,13 @@ export function describeReference(ref: Reference): Record<string, unknown> {
   return { newBranches: ref.newBranches.size, missingFiles: ref.missingFiles };
 }
 
+/**
+ * For the process's life: a branch's loyalty log grows day by day, so a
+ * partition of a branch seen before reads only the log's new lines
+ * (bounded: 32 MiB of logs and tables, least recently used dropped).
+ */
+const loyaltyLogs = new LoyaltyLogCache();
+
 /** @posflow/combine behind the handler's port: GridFS-backed sources in, rows in legacy order out. */
 export const engine: CombineEnginePort<Reference> = {
   async *combine(req) {
@@ -31,6 +39,7 @@ export const engine: CombineEnginePort<Reference> = {
         tmpDir: req.tmpDir,
         onDrop: (row) => req.onDropped(row),
         maxDroppedKept: 0,
+        loyaltyCache: loyaltyLogs,
       },
     );
     for await (const batch of run.batches()) {
@@ -40,12 +49,8 @@ export const engine: CombineEnginePort<Reference> = {
   },
 };
 
-/** The engine's rule among re-sent duplicates, applied per type. */
+/** The engine's rule among re-sent duplicates, applied per type (in FILE_TYPES order). */
 export const chooseFiles: ChooseFiles = (candidates) => {
-  const out = [];
-  for (const type of FILE_TYPES) {
-    const best = chooseExportFile(candidates.filter((c) => c.type === type));
-    if (best) out.push(best);
-  }
-  return out;
+  const chosen = chooseExportFiles(candidates);
+  return FILE_TYPES.flatMap((type) => chosen.get(type) ?? []);
 };

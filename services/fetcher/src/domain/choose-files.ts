@@ -1,3 +1,4 @@
+import { chooseExportFiles } from '@posflow/combine';
 import { FILE_TYPES, type FileType } from '@posflow/contracts';
 
 export interface Candidate {
@@ -8,23 +9,13 @@ export interface Candidate {
 }
 
 /**
- * One file per type among re-sent duplicates: the most data rows, ties to the
- * later `HH-MM` send time, then the name (so the choice never depends on
- * listing or storage order). spec/legacy-combine.md "File names and grouping".
+ * One file per type among re-sent duplicates: the combine engine's own rule
+ * (`chooseExportFiles`: most data rows, ties to the later `HH-MM` send time,
+ * then the name), so the files the fetcher marks chosen are the ones the
+ * combiner combines. spec/legacy-combine.md "File names and grouping".
  */
 export function chooseFiles<C extends Candidate>(candidates: readonly C[]): Map<FileType, C> {
-  const chosen = new Map<FileType, C>();
-  for (const c of candidates) {
-    const best = chosen.get(c.type);
-    if (!best || better(c, best)) chosen.set(c.type, c);
-  }
-  return chosen;
-}
-
-function better(a: Candidate, b: Candidate): boolean {
-  if (a.dataRows !== b.dataRows) return a.dataRows > b.dataRows;
-  if (a.sendTime !== b.sendTime) return a.sendTime > b.sendTime;
-  return a.name > b.name;
+  return chooseExportFiles(candidates);
 }
 
 export function missingTypes(chosen: ReadonlyMap<FileType, unknown>): FileType[] {

@@ -4,16 +4,13 @@ import { isUpstreamErrorText, looksLikeHtml } from './list-answer.classifier.js'
 // The expected header prefixes moved to @posflow/contracts (export-files.ts): the gateway's uploads check them too.
 export { EXPECTED_HEADER_PREFIX };
 
-/** Bytes of a body we look at before deciding (a header line is ~600 bytes at most). */
-export const HEAD_BYTES = 4096;
-
 export type HeadVerdict =
   | { ok: true }
   | { ok: false; error: 'html' | 'error-text' | 'invalid-header'; detail: string };
 
 /**
  * Decides from the first bytes of a download whether it is the export it
- * claims to be. `head` is the body up to the first newline or HEAD_BYTES,
+ * claims to be. `head` is the body up to the first newline or 4,096 bytes (runtime EXPORT_HEAD_BYTES),
  * whichever comes first (or the whole body when shorter). A UTF-8 BOM is
  * tolerated; header names are compared case-sensitively, as sent.
  */
