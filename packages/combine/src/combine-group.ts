@@ -38,7 +38,7 @@ export interface CombineOptions {
   maxDroppedKept?: number;
   /** Rows per batch handed out by `batches()` (default 1,024). */
   batchSize?: number;
-  /** Loyalty logs already seen in this run (many groups of one branch share their blpr byte for byte). */
+  /** Loyalty logs seen before by this process: a branch's log grows day by day, only its new lines are read. */
   loyaltyCache?: LoyaltyLogCache;
 }
 
@@ -137,7 +137,11 @@ export function combineGroup(input: GroupInput, options: CombineOptions): Combin
       const blpr = input.files.blpr;
       const loyalty =
         blpr !== undefined && options.loyaltyCache !== undefined
-          ? await options.loyaltyCache.lookup(blpr.open(), loyaltyKeys)
+          ? await options.loyaltyCache.lookup(
+              blpr.open(),
+              loyaltyKeys,
+              `${input.key.branch}_${input.key.pos}`,
+            )
           : await buildLoyaltyLookup(blpr?.open(), loyaltyKeys);
       ctx.lookups = { ...lookups, loyalty };
       report.spilledBytes = buffer.spilledBytes;

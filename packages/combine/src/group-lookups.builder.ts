@@ -86,6 +86,11 @@ async function collectLoyalty(
   return table;
 }
 
+/** A reader of blpr lines: line → [ORNO, phone] by the loyalty rule, or null (one per caller: it reuses its field buffer). */
+export function loyaltyLineReader(): (line: string) => [string, string] | null {
+  return fieldsUpTo(4, loyaltyEntry);
+}
+
 /** `="00019910"` (the blpr's Excel text formula) → `00019910`; other values unchanged. */
 export function unwrapExcelText(value: string): string {
   return value.length >= 3 && value.startsWith('="') && value.endsWith('"') ? value.slice(2, -1) : value;

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { buildLoyaltyLookup } from './group-lookups.builder.js';
-import { LoyaltyLogCache } from './loyalty-log.cache.js';
+import { LoyaltyLogCache, reusableLength } from './loyalty-log.cache.js';
 
 const LOG = [
   'STORE,PHONE,TRANSNO,ORNO,POS,BRANCH',
@@ -46,8 +47,9 @@ describe('LoyaltyLogCache', () => {
     const logs = ['1', '2', '3'].map((d) => LOG.replace('09211959169', `0921195916${d}`));
     const keys = new Set(['00019910', '00019911', '00019913']);
     for (let round = 0; round < 3; round++) {
-      for (const log of logs) {
+      for (const [i, log] of logs.entries()) {
         const want = answers(await buildLoyaltyLookup([log], keys), keys);
+        expect(answers(await cache.lookup([log], keys, `slot${i}`), keys)).toEqual(want);
         expect(answers(await cache.lookup([log], keys), keys)).toEqual(want);
       }
     }
@@ -65,5 +67,98 @@ describe('LoyaltyLogCache', () => {
         ['00019913', '09171234567'],
       ]);
     }
+  });
+
+  /** Every log in turn under one slot: each answer must be the whole-scan one. */
+  async function expectSameAsWholeScans(logs: string[], keys: Set<string>): Promise<LoyaltyLogCache> {
+    const cache = new LoyaltyLogCache();
+    for (const [i, log] of logs.entries()) {
+      const want = answers(await buildLoyaltyLookup([utf8(log)], keys), keys);
+      expect(answers(await cache.lookup([utf8(log)], keys, 'BMC_1'), keys), `log ${i}`).toEqual(want);
+      expect([...(await cache.lookup([utf8(log)], undefined, 'BMC_1'))].sort(), `log ${i}, no keys`).toEqual(
+        [...(await buildLoyaltyLookup([utf8(log)]))].sort(),
+      );
+    }
+    return cache;
+  }
+
+  test('a log that grows: only the new lines are read, the prefix keeps its first phones', async () => {
+    const day2 = `${LOG}\nTEMP,09170000001,x,"=""00019912"""\nTEMP,09170000002,x,"=""00019910"""\n`;
+    const day3 = `${day2}TEMP,09170000003,x,"=""00019912"""\nTEMP,09170000004,x,"=""00019914"""\n`;
+    const keys = new Set(['00019910', '00019911', '00019912', '00019913', '00019914']);
+    const cache = await expectSameAsWholeScans([LOG, LOG, day2, day3, day3], keys);
+    expect((await cache.lookup([day3], keys, 'BMC_1')).get('00019912')).toBe('09170000001');
+    expect(cache.stats.reusedBytes).toBeGreaterThan(cache.stats.scannedBytes / 2);
+  });
+
+  test('a log whose last line was unfinished: the line is read again whole', async () => {
+    // day1 ends without a newline, in the middle of what is a longer ORNO the next day.
+    const day1 = `${LOG}\nTEMP,09171111111,x,"=""0001`;
+    const day2 = `${LOG}\nTEMP,09171111111,x,"=""00019915"""\r\n`;
+    await expectSameAsWholeScans([day1, day1, day2, day1], new Set(['00019915', '0001"', '00019913']));
+    expect(reusableLength(Buffer.from(day1), Buffer.from(day2))).toBe(LOG.length + 1);
+  });
+
+  test('a log that differs early, or is shorter, or empty, is read from where its lines differ', async () => {
+    const changed = LOG.replace('09211959169', '09211959999');
+    const keys = new Set(['00019910', '00019911', '00019913']);
+    await expectSameAsWholeScans([LOG, LOG, changed, LOG.slice(0, 100), '', LOG, LOG.slice(0, 3), LOG], keys);
+    expect(reusableLength(Buffer.from(LOG), Buffer.from(changed))).toBe(LOG.indexOf('\n') + 1);
+    expect(reusableLength(Buffer.from(LOG), Buffer.from(''))).toBe(0);
+  });
+
+  test('BOM and CRLF: the leading BOM is dropped once, a CR before LF ignored, as the whole scan does', async () => {
+    const crlf = `\uFEFF${LOG.replaceAll('\n', '\r\n')}\r\n`;
+    const grown = `${crlf}TEMP,09172222222,x,"=""00019916"""\r\n`;
+    const noBom = grown.slice(1);
+    const bomFirstKey = `\uFEFFTEMP,09173333333,x,"=""00019917"""\n${LOG}`;
+    const keys = new Set(['00019910', '00019913', '00019916', '00019917', 'ORNO']);
+    await expectSameAsWholeScans([crlf, crlf, grown, noBom, grown, bomFirstKey, bomFirstKey], keys);
+  });
+
+  test('property: any sequence of logs of one slot (grown, cut, changed) gives the whole-scan answers', async () => {
+    const line = fc
+      .record({
+        phone: fc.constantFrom('09171234567', '0917123456', '09170000000', ''),
+        orno: fc.constantFrom('00019910', '00019911', '00019912', '', 'é1'),
+        wrap: fc.boolean(),
+        crlf: fc.boolean(),
+      })
+      .map(
+        ({ phone, orno, wrap, crlf }) =>
+          `T,${phone},x,${wrap ? `"=""${orno}"""` : orno},1,BMC${crlf ? '\r' : ''}\n`,
+      );
+    const step = fc.oneof(
+      fc.record({ grow: fc.array(line, { maxLength: 4 }) }),
+      fc.record({ cut: fc.nat() }),
+      fc.record({ change: fc.nat(), to: line }),
+    );
+    const keys = new Set(['00019910', '00019911', '00019912', 'é1', '']);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 6 }),
+        fc.array(step, { maxLength: 8 }),
+        async (start, steps) => {
+          let log = start.join('');
+          const logs: string[] = [log];
+          for (const s of steps) {
+            if ('grow' in s) log += s.grow.join('');
+            else if ('cut' in s) log = log.slice(0, s.cut % (log.length + 1));
+            else {
+              const lines = log.split(/(?<=\n)/);
+              if (log !== '') lines[s.change % lines.length] = s.to;
+              log = lines.join('');
+            }
+            logs.push(log);
+          }
+          const cache = new LoyaltyLogCache();
+          for (const l of logs) {
+            const want = answers(await buildLoyaltyLookup([utf8(l)], keys), keys);
+            expect(answers(await cache.lookup([utf8(l)], keys, 's'), keys)).toEqual(want);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

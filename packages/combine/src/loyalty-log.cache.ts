@@ -1,79 +1,175 @@
-import { buildLoyaltyLookup } from './group-lookups.builder.js';
+import { buildLoyaltyLookup, loyaltyLineReader } from './group-lookups.builder.js';
 import type { ByteSource } from './line.reader.js';
 
 interface Entry {
+  /** The last log seen under this slot (a copy: sources may reuse their buffers). */
   bytes: Buffer;
-  /** The whole log's ORNO → phone, built the second time the log is seen. */
-  all: ReadonlyMap<string, string> | null;
+  /** ORNO → phone of the whole of `bytes`, first line wins; built the second time the slot is asked. */
+  table: Map<string, string> | null;
+  /** The table's keys in the order they were set (file order), and the byte offset of the line that set each. */
+  order: string[];
+  offsets: number[];
+  /** What the entry is counted as against `maxTotalBytes`. */
+  cost: number;
 }
 
 export interface LoyaltyLogCacheOptions {
   /** Logs larger than this are never kept (default 16 MiB; real ones are a few MB). */
   maxLogBytes?: number;
-  /** Bytes of logs kept at most, least recently used dropped first (default 32 MiB). */
+  /** Bytes of logs and tables kept at most, the least recently used slot dropped first (default 32 MiB). */
   maxTotalBytes?: number;
 }
 
+/** A rough per-entry cost of the table (two short strings and a map slot), for the memory bound. */
+const TABLE_ENTRY_BYTES = 96;
+
 /**
- * Loyalty logs (blpr) seen before, by content, for a run that combines many
- * groups. A branch's log is cumulative and often the same file day after day
- * (the fixtures' BMC log is byte-identical four months apart), so the second
- * time a log turns up it is read whole once into ORNO → phone, and from then
- * on a group with the same bytes gets that table after one memcmp instead of
- * a scan. A log seen once costs only the usual filtered scan (and is kept to
- * be recognised). The table answers every TRANSNO exactly as the filtered
- * lookup would: both apply the same rule to the same lines.
+ * Loyalty logs (blpr) seen before, for a process that combines many groups
+ * (a `combineFolder` run, the combiner service). A branch's log is
+ * cumulative: the next day's file is the same bytes with new lines after
+ * them. So per slot (a branch and POS) the cache keeps the last log's bytes
+ * and its whole ORNO → phone table, each entry with the offset of the line
+ * that set it. A new log is compared with the kept bytes (natively); only
+ * the lines after the last newline they have in common are read again:
+ * entries set by later lines are taken back out, then those lines are
+ * scanned into the table in file order, so a key of the common prefix keeps
+ * its first phone exactly as a whole scan would. A log that differs early,
+ * or in its first line, is simply read whole. The first time a slot is asked
+ * the log only gets the usual filtered scan (and is kept); the table is built
+ * the second time, so a one-group run pays nothing extra. Logs and tables
+ * are bounded by `maxTotalBytes`, least recently used slot dropped first.
  */
 export class LoyaltyLogCache {
-  private readonly bySize = new Map<number, Entry[]>();
-  /** Least recently used first. */
-  private readonly order: Entry[] = [];
+  /** By slot, least recently used first. */
+  private readonly slots = new Map<string, Entry>();
   private total = 0;
   private readonly maxLogBytes: number;
   private readonly maxTotalBytes: number;
+  private readonly readLine = loyaltyLineReader();
+  /** `ignoreBOM`: a BOM inside the file stays, as `readLineBatches` keeps it; the leading one is cut on bytes. */
+  private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  /** Bytes of logs scanned line by line into tables, and of logs reused from a kept prefix (for benchmarks). */
+  readonly stats = { scannedBytes: 0, reusedBytes: 0 };
 
   constructor(options: LoyaltyLogCacheOptions = {}) {
     this.maxLogBytes = options.maxLogBytes ?? 16 * 1024 * 1024;
     this.maxTotalBytes = options.maxTotalBytes ?? 32 * 1024 * 1024;
   }
 
-  /** The loyalty lookup of `source` (see `buildLoyaltyLookup`); `keys` as there. */
-  async lookup(source: ByteSource, keys?: ReadonlySet<string>): Promise<ReadonlyMap<string, string>> {
+  /**
+   * The loyalty lookup of `source` (as `buildLoyaltyLookup`: the same answer
+   * for every key of `keys`, or the whole table without keys); `slot` names
+   * whose log it is (e.g. `BRANCH_POS`), logs of one slot being expected to
+   * grow from each other. The map returned is the caller's own.
+   */
+  async lookup(
+    source: ByteSource,
+    keys?: ReadonlySet<string>,
+    slot = '',
+  ): Promise<ReadonlyMap<string, string>> {
     const read = await readUpTo(source, this.maxLogBytes);
     if (read.rest !== null) return buildLoyaltyLookup(read.rest, keys);
+    // From here on synchronous: groups in flight at the same time never see an entry half updated.
     const bytes = read.bytes;
-    const entry = this.bySize.get(bytes.length)?.find((e) => e.bytes.equals(bytes));
+    const entry = this.slots.get(slot);
     if (entry === undefined) {
-      // Kept as a copy: the source may reuse its buffer for other bytes later.
-      this.add({ bytes: Buffer.from(bytes), all: null });
+      this.store(slot, { bytes: Buffer.from(bytes), table: null, order: [], offsets: [], cost: 0 });
       return buildLoyaltyLookup([bytes], keys);
     }
-    this.touch(entry);
-    entry.all ??= await buildLoyaltyLookup([bytes]);
-    return entry.all;
+    this.slots.delete(slot);
+    this.slots.set(slot, entry);
+    const from = entry.table === null ? 0 : reusableLength(entry.bytes, bytes);
+    if (from === 0 || entry.table === null) {
+      entry.table = new Map();
+      entry.order = [];
+      entry.offsets = [];
+    } else this.takeBack(entry, from);
+    this.scan(entry, bytes, from);
+    this.stats.reusedBytes += from;
+    this.stats.scannedBytes += bytes.length - from;
+    // Kept unless the new log is the same bytes (the whole of it reused, same length).
+    if (from !== bytes.length || entry.bytes.length !== bytes.length) entry.bytes = Buffer.from(bytes);
+    this.store(slot, entry);
+    return answer(entry.table, keys);
   }
 
-  private add(entry: Entry): void {
-    const same = this.bySize.get(entry.bytes.length);
-    if (same === undefined) this.bySize.set(entry.bytes.length, [entry]);
-    else same.push(entry);
-    this.order.push(entry);
-    this.total += entry.bytes.length;
-    while (this.total > this.maxTotalBytes && this.order.length > 1) this.drop(this.order[0] as Entry);
+  /** Entries set by lines at or after byte `from` are taken out (they were set last). */
+  private takeBack(entry: Entry, from: number): void {
+    const table = entry.table as Map<string, string>;
+    while (entry.offsets.length > 0 && (entry.offsets[entry.offsets.length - 1] as number) >= from) {
+      entry.offsets.pop();
+      table.delete(entry.order.pop() as string);
+    }
   }
 
-  private touch(entry: Entry): void {
-    this.order.splice(this.order.indexOf(entry), 1);
-    this.order.push(entry);
+  /** The lines of `bytes` from `from` (a line start) into the table, the loyalty rule line by line, first wins. */
+  private scan(entry: Entry, bytes: Buffer, from: number): void {
+    const table = entry.table as Map<string, string>;
+    for (let start = from; start < bytes.length; ) {
+      const nl = bytes.indexOf(LF, start);
+      const next = nl === -1 ? bytes.length : nl + 1;
+      let end = nl === -1 ? bytes.length : nl;
+      if (end > start && bytes[end - 1] === CR) end--;
+      let first = start;
+      if (start === 0 && end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) first = 3;
+      const e = this.readLine(this.decoder.decode(bytes.subarray(first, end)));
+      if (e !== null && e[0] !== '' && !table.has(e[0])) {
+        table.set(e[0], e[1]);
+        entry.order.push(e[0]);
+        entry.offsets.push(start);
+      }
+      start = next;
+    }
   }
 
-  private drop(entry: Entry): void {
-    this.order.splice(this.order.indexOf(entry), 1);
-    const same = this.bySize.get(entry.bytes.length) ?? [];
-    same.splice(same.indexOf(entry), 1);
-    if (same.length === 0) this.bySize.delete(entry.bytes.length);
-    this.total -= entry.bytes.length;
+  /** (Re)counts `entry` under `slot`, then drops least recently used slots beyond the bound (never the last one). */
+  private store(slot: string, entry: Entry): void {
+    this.total -= entry.cost;
+    entry.cost = entry.bytes.length + (entry.table?.size ?? 0) * TABLE_ENTRY_BYTES;
+    this.total += entry.cost;
+    this.slots.set(slot, entry);
+    for (const [oldest, e] of this.slots) {
+      if (this.total <= this.maxTotalBytes || this.slots.size <= 1) break;
+      this.slots.delete(oldest);
+      this.total -= e.cost;
+    }
   }
+}
+
+/**
+ * How many leading bytes of `next` are whole lines (newline included) that
+ * `kept` has too, byte for byte: `next`'s last newline within their common
+ * prefix, plus one; 0 when there is none.
+ */
+export function reusableLength(kept: Buffer, next: Buffer): number {
+  const common =
+    kept.length <= next.length && next.compare(kept, 0, kept.length, 0, kept.length) === 0
+      ? kept.length
+      : firstDifference(kept, next);
+  return common === 0 ? 0 : next.lastIndexOf(LF, common - 1) + 1;
+}
+
+/** The first offset where `a` and `b` differ (the shorter length when one is a prefix of the other). */
+function firstDifference(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  // Block by block natively, then the differing block byte by byte.
+  for (let block = 64 * 1024; block >= 1; block >>= 4) {
+    while (i + block <= n && a.compare(b, i, i + block, i, i + block) === 0) i += block;
+  }
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+/** The caller's own map: only the keys it will ask (the table keeps changing), or all of it. */
+function answer(table: Map<string, string>, keys: ReadonlySet<string> | undefined): Map<string, string> {
+  if (keys === undefined) return new Map(table);
+  const out = new Map<string, string>();
+  for (const key of keys) {
+    const phone = table.get(key);
+    if (phone !== undefined) out.set(key, phone);
+  }
+  return out;
 }
 
 /**
@@ -117,3 +213,6 @@ async function readUpTo(
 function toAsync<T>(iterator: Iterator<T>): AsyncIterator<T> {
   return { next: () => Promise.resolve(iterator.next()) };
 }
+
+const LF = 0x0a;
+const CR = 0x0d;
