@@ -41,6 +41,9 @@ export const monthSummaryIndexes: IndexDescription[] = [
   { key: { dim: 1, year: 1 }, name: 'dim_year' },
 ];
 
+/** Dates read at once by a report (each read is small; the database overlaps them). */
+const READ_CONCURRENCY = 8;
+
 /** A month rebuild claimed by a process that died before writing it is taken back after this long. */
 const STALE_CLAIM_MS = 10_000;
 
@@ -386,8 +389,9 @@ export class SalesSummariesRepository {
     };
 
     // Loose days of a month: `day` summaries are keyed by date, so the month summary serves them
-    // too; other dimensions read the loose days' partition summaries, or the month minus the days
-    // outside the range when those are fewer.
+    // too; other dimensions read the loose days' partition summaries (three reads a day: the
+    // summaries between two reads of the day's generations), or the month minus the days outside
+    // the range (one read a day) when that is fewer reads.
     const loose = new Map<string, string[]>();
     for (const d of days) loose.set(d.slice(0, 7), [...(loose.get(d.slice(0, 7)) ?? []), d]);
     const fromMonth = new Set(months);
@@ -396,14 +400,14 @@ export class SalesSummariesRepository {
     for (const [ym, list] of loose) {
       const outside = monthDays(ym).filter((d) => !inRange(d));
       if (args.dim === 'day') fromMonth.add(ym);
-      else if (outside.length < list.length * 1.5) {
+      else if (outside.length < list.length * 3) {
         fromMonth.add(ym);
         complement.set(ym, outside);
       } else direct.push(...list);
     }
 
     const removed = new Map<string, PartitionSummaryDoc[]>();
-    await forEachLimited([...complement.values()].flat(), 4, async (date) => {
+    await forEachLimited([...complement.values()].flat(), READ_CONCURRENCY, async (date) => {
       removed.set(date, await this.parts.find({ dim: args.dim, date }).toArray());
     });
     const other = args.scope === 'all' ? 'products' : 'all';
@@ -427,7 +431,7 @@ export class SalesSummariesRepository {
         collect(d.branch, table);
       }
     }
-    await forEachLimited(direct, 4, async (date) => {
+    await forEachLimited(direct, READ_CONCURRENCY, async (date) => {
       for (const d of await this.currentSummariesOfDate(date, args.dim, branches))
         collect(d.branch, decodeEntries(d[args.scope]));
     });

@@ -144,15 +144,28 @@ export class TransactionsRepository {
     const inRange = (d: string) => d >= q.from && d <= q.to;
     // A selective filter over a long range may find few rows per date: a page reads at most
     // MAX_DATES_PER_PAGE dates, and a short page with a cursor says the search goes on.
-    for (let dates = 0; inRange(day); dates++) {
-      if (dates === MAX_DATES_PER_PAGE)
+    // A narrowing filter finds few rows per date: read the next few dates at once, in order.
+    const ahead = isNarrow(q) ? DATES_AHEAD : 1;
+    const pending: Array<Promise<TransactionRow[]>> = [];
+    for (let dates = 0; inRange(day) || pending.length > 0; dates++) {
+      while (pending.length < ahead && inRange(day) && dates + pending.length < MAX_DATES_PER_PAGE) {
+        const resume = after && after.d === day && !after.f ? after : undefined;
+        const read = this.readDay(q, day, dir, limit + 1, resume);
+        read.catch(() => undefined); // awaited in order below; a read left behind must not go unhandled
+        pending.push(read);
+        day = addDays(day, desc ? -1 : 1);
+      }
+      const next = pending.shift();
+      if (!next) {
+        if (!inRange(day)) break;
+        await Promise.allSettled(pending);
         return { items, nextCursor: encodeTransactionCursor({ d: day, t: '', i: '', f: true }) };
-      const want = limit + 1 - items.length;
-      const resume = after && after.d === day && !after.f ? after : undefined;
-      const rows = await this.readDay(q, day, dir, want, resume);
-      items.push(...rows);
-      if (items.length > limit) break;
-      day = addDays(day, desc ? -1 : 1);
+      }
+      items.push(...(await next));
+      if (items.length > limit) {
+        await Promise.allSettled(pending);
+        break;
+      }
     }
     const more = items.length > limit;
     const page = items.slice(0, limit);
@@ -206,8 +219,7 @@ export class TransactionsRepository {
     after: TransactionCursor | undefined,
     current: Generations,
   ): Promise<Bucket[]> {
-    const narrow = Boolean(q.product || q.department || q.payment || q.category || q.branches?.length === 1);
-    if (narrow) return ['day'];
+    if (isNarrow(q)) return ['day'];
     let hours = await this.hoursWithRows(q, date, current);
     if (dir === -1) hours = hours.reverse();
     if (!after || after.d !== date) return hours;
@@ -321,6 +333,14 @@ export class TransactionsRepository {
     }
   }
 }
+
+/** A filter that narrows a date by itself: the date is read at once, and a few dates ahead. */
+function isNarrow(q: TransactionQuery): boolean {
+  return Boolean(q.product || q.department || q.payment || q.category || q.branches?.length === 1);
+}
+
+/** Dates read at once under a narrowing filter. */
+const DATES_AHEAD = 4;
 
 /** Dates one page of the list reads at most (a short page then comes with a cursor). */
 export const MAX_DATES_PER_PAGE = 31;

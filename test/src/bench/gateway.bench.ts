@@ -2,7 +2,7 @@
 // GET /transactions and GET /reports/sales over synthetic loaded data seeded straight
 // into the database (rows + rollups + partitions, as the importer writes them), served
 // by the real gateway process (services/gateway/dist/main.js).
-// Size by env (CI runs it small): GW_BENCH_BRANCHES (30), GW_BENCH_DAYS (400: all of 2025 and the last 365 days),
+// Size by env (CI runs it small): GW_BENCH_BRANCHES (30), GW_BENCH_DAYS (405: all of 2025 and the last 365 days), GW_BENCH_KEEP_DB=1 keeps the seeded database,
 // GW_BENCH_ROWS (rows per partition, 150), GW_BENCH_ROW_DAYS (last days also seeded as rows and rollups, 30;
 // every day gets its sales summaries), GW_BENCH_REQUESTS (per endpoint, 400),
 // GW_BENCH_CONCURRENCY (8), GW_BENCH_MAX_SECONDS (per endpoint, 60),
@@ -20,7 +20,7 @@ import { SalesSummariesRepository } from '@posflow/dal';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
 const BRANCHES = env('GW_BENCH_BRANCHES', 30);
-const DAYS = env('GW_BENCH_DAYS', 400);
+const DAYS = env('GW_BENCH_DAYS', 405);
 const ROWS = env('GW_BENCH_ROWS', 150);
 /** Days (ending on the last day) whose rows and rollups are loaded too; reports read the summaries of every day. */
 const ROW_DAYS = Math.min(env('GW_BENCH_ROW_DAYS', 30), DAYS);
@@ -237,7 +237,8 @@ try {
   console.log(lines.join('\n'));
 } finally {
   child?.kill('SIGTERM');
-  await db.dropDatabase().catch(() => undefined);
+  if (process.env.GW_BENCH_KEEP_DB !== '1') await db.dropDatabase().catch(() => undefined);
+  else console.error(`kept database ${DB}`);
   await client.close();
   rmSync(refDir, { recursive: true, force: true });
 }
