@@ -112,9 +112,12 @@ async function combineHere(
 
 /**
  * The groups spread over `threads` worker threads (one group too: the
- * worker's heap limits keep a huge rd5000's RSS down), `perThread` at a time each, the
- * next group to whichever has room. As `forEachBounded`: after a failure
- * nothing new starts, the rest finish, the first error is rethrown.
+ * worker's heap limits keep a huge rd5000's RSS down), `perThread` at a time
+ * each, the next group to whichever has room: the next day of the branch and
+ * POS it is working on (its loyalty cache then reads only the new lines of
+ * that log), else a branch and POS no thread has taken yet, else the next of
+ * the one with most days left. As `forEachBounded`: after a failure nothing
+ * new starts, the rest finish, the first error is rethrown.
  */
 async function combineOnWorkers(
   groups: readonly ExportGroup[],
@@ -123,11 +126,12 @@ async function combineOnWorkers(
   perThread: number,
 ): Promise<FolderGroupResult[]> {
   const results: FolderGroupResult[] = [];
-  let next = 0;
+  const queue = new SlotQueue(groups);
   let failure: { error: unknown } | undefined;
   const thread = (): Promise<void> =>
     new Promise((resolve) => {
       const worker = new Worker(WORKER_FILE, { workerData: settings, resourceLimits: WORKER_HEAP });
+      const own: Own = { days: null };
       let inFlight = 0;
       let stopped = false;
       const stop = (): void => {
@@ -139,8 +143,9 @@ async function combineOnWorkers(
         );
       };
       const dispatch = (): void => {
-        while (failure === undefined && inFlight < perThread && next < groups.length) {
-          const index = next++;
+        while (failure === undefined && inFlight < perThread) {
+          const index = queue.take(own);
+          if (index === undefined) break;
           inFlight++;
           worker.postMessage({ index, group: groups[index] as ExportGroup } satisfies GroupTask);
         }
@@ -167,6 +172,39 @@ async function combineOnWorkers(
   await Promise.all(Array.from({ length: threads }, thread));
   if (failure !== undefined) throw failure.error;
   return results;
+}
+
+/** What a thread is working through: the group indexes left of its branch and POS. */
+interface Own {
+  days: number[] | null;
+}
+
+/** The groups by branch and POS (`BRANCH_POS`), each in group order (date order): see `combineOnWorkers`. */
+class SlotQueue {
+  private readonly slots: number[][];
+  private unclaimed = 0;
+
+  constructor(groups: readonly ExportGroup[]) {
+    const bySlot = new Map<string, number[]>();
+    for (const [index, group] of groups.entries()) {
+      const slot = `${group.key.branch}_${group.key.pos}`;
+      const days = bySlot.get(slot);
+      if (days === undefined) bySlot.set(slot, [index]);
+      else days.push(index);
+    }
+    this.slots = [...bySlot.values()];
+  }
+
+  take(own: Own): number | undefined {
+    if (own.days === null || own.days.length === 0) {
+      if (this.unclaimed < this.slots.length) own.days = this.slots[this.unclaimed++] as number[];
+      else {
+        own.days = null;
+        for (const days of this.slots) if (days.length > (own.days?.length ?? 0)) own.days = days;
+      }
+    }
+    return own.days?.shift();
+  }
 }
 
 /** Runs `work` over `items`, at most `limit` at a time; after a failure starts nothing new, waits for the rest, rethrows. */

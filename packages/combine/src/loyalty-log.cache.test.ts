@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { buildLoyaltyLookup } from './group-lookups.builder.js';
-import { LoyaltyLogCache, reusableLength } from './loyalty-log.cache.js';
+import { buildLoyaltyLookup, loyaltyLineReader } from './group-lookups.builder.js';
+import { LoyaltyLogCache, plainEntry, reusableLength } from './loyalty-log.cache.js';
 
 const LOG = [
   'STORE,PHONE,TRANSNO,ORNO,POS,BRANCH',
@@ -159,6 +159,75 @@ describe('LoyaltyLogCache', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('plainEntry', () => {
+  const reader = loyaltyLineReader();
+  /** The CSV parser's answer in plainEntry's terms: [ORNO, phone], or null when the line sets nothing. */
+  const slow = (line: string): [string, string] | null => {
+    const e = reader(line);
+    return e === null || e[0] === '' ? null : e;
+  };
+  const fast = (line: string): [string, string] | null | undefined => {
+    const e = plainEntry(Buffer.from(line, 'utf8'), 0, Buffer.byteLength(line));
+    return e === undefined ? undefined : e[0] === '' ? null : e;
+  };
+
+  test('the usual shapes are read on bytes, with the parser’s answer', () => {
+    for (const line of [
+      'STORE,PHONE,TRANSNO,ORNO,POS,BRANCH',
+      'TEMP,09211959169,"=""00019702""","=""00019910""",1,BMC',
+      'TEMP,09211959169,,,1,BMC',
+      'TEMP,09211959169,x,00019913',
+      'TEMP,9211959169,"=""00019704""","=""00019911""",1,BMC',
+      'TEMP,09211959169,"a,""b""",X1',
+      'TEMP,09211959169',
+      '',
+    ]) {
+      expect(fast(line), line).not.toBeUndefined();
+      expect(fast(line), line).toEqual(slow(line));
+    }
+  });
+
+  test('text after a closing quote, quotes inside unquoted values: left to the parser', () => {
+    for (const line of [
+      'TEMP,09211959169,x,"=""1"""y',
+      'TEMP,09211959169,"x"y,1',
+      'TEMP,09211959169,x,"=""1""',
+      'TEMP,"09211959169",x,1',
+      'TEMP,0921195916é,x,1',
+      'TE"MP,09211959169,x,1',
+    ]) {
+      expect(fast(line), line).toBeUndefined();
+      expect(slow(line), line).not.toBeUndefined();
+    }
+  });
+
+  test('property: on any line it answers as the parser does, or leaves the line to it', () => {
+    const piece = fc.constantFrom(
+      ',',
+      '"',
+      '""',
+      '=',
+      '="',
+      '"=""',
+      '"""',
+      '0917123456',
+      '7',
+      'é',
+      '\r',
+      'x',
+      ' ',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (pieces) => {
+        const line = pieces.join('');
+        const got = fast(line);
+        if (got !== undefined) expect(got).toEqual(slow(line));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

@@ -112,8 +112,9 @@ export class LoyaltyLogCache {
       if (end > start && bytes[end - 1] === CR) end--;
       let first = start;
       if (start === 0 && end >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) first = 3;
-      const e = this.readLine(this.decoder.decode(bytes.subarray(first, end)));
-      if (e !== null && e[0] !== '' && !table.has(e[0])) {
+      const e =
+        plainEntry(bytes, first, end) ?? this.readLine(this.decoder.decode(bytes.subarray(first, end)));
+      if (e !== null && e !== NO_ENTRY && e[0] !== '' && !table.has(e[0])) {
         table.set(e[0], e[1]);
         entry.order.push(e[0]);
         entry.offsets.push(start);
@@ -134,6 +135,79 @@ export class LoyaltyLogCache {
       this.total -= e.cost;
     }
   }
+}
+
+/** `plainEntry`'s answer for a line that sets nothing. */
+const NO_ENTRY: [string, string] = ['', ''];
+
+/**
+ * The loyalty rule on the bytes of the usual line shape, ASCII
+ * `STORE,PHONE,TRANSNO,ORNO,...` with STORE and PHONE unquoted, TRANSNO
+ * quoted or not, ORNO unquoted or `"=""…"""`: [ORNO, phone], or NO_ENTRY
+ * when the line sets nothing; undefined for any other shape (a quote or a
+ * non-ASCII byte where it matters), left to the decoded line and the CSV
+ * parser. Most lines are read without a string made for the whole line.
+ */
+export function plainEntry(buf: Buffer, start: number, end: number): [string, string] | undefined {
+  let i = start;
+  // STORE: unquoted, ASCII.
+  for (; i < end; i++) {
+    const b = buf[i] as number;
+    if (b === COMMA) break;
+    if (b === QUOTE || b >= 0x80) return undefined;
+  }
+  if (i >= end) return NO_ENTRY; // one column
+  const phoneStart = ++i;
+  for (; i < end; i++) {
+    const b = buf[i] as number;
+    if (b === COMMA) break;
+    if (b === QUOTE || b >= 0x80) return undefined;
+  }
+  const phoneEnd = i;
+  if (i >= end) return NO_ENTRY; // two columns
+  // TRANSNO: skipped, quoted the usual way (closing quote then a comma) or not at all.
+  i++;
+  if (buf[i] === QUOTE) {
+    for (i++; ; i++) {
+      if (i >= end) return undefined;
+      if (buf[i] === QUOTE) {
+        if (buf[i + 1] === QUOTE) i++;
+        else break;
+      }
+    }
+    i++;
+    if (i < end && buf[i] !== COMMA) return undefined;
+  } else {
+    for (; i < end; i++) {
+      const b = buf[i] as number;
+      if (b === COMMA) break;
+      if (b === QUOTE) return undefined;
+    }
+  }
+  if (i >= end) return NO_ENTRY; // three columns
+  i++;
+  if (phoneEnd - phoneStart !== 11) return NO_ENTRY; // ASCII: its bytes are its characters
+  const phone = buf.toString('latin1', phoneStart, phoneEnd);
+  if (buf[i] === QUOTE) {
+    // `"=""…"""` then a comma or the end: the value `="…"`, unwrapped to `…`.
+    if (buf[i + 1] !== EQUALS || buf[i + 2] !== QUOTE || buf[i + 3] !== QUOTE) return undefined;
+    let j = i + 4;
+    for (; j < end; j++) {
+      const b = buf[j] as number;
+      if (b === QUOTE) break;
+      if (b >= 0x80 || b === COMMA) return undefined;
+    }
+    if (j === i + 4 || j + 2 >= end || buf[j + 1] !== QUOTE || buf[j + 2] !== QUOTE) return undefined;
+    if (j + 3 !== end && buf[j + 3] !== COMMA) return undefined;
+    return [buf.toString('latin1', i + 4, j), phone];
+  }
+  let j = i;
+  for (; j < end; j++) {
+    const b = buf[j] as number;
+    if (b === COMMA) break;
+    if (b === QUOTE || b >= 0x80) return undefined;
+  }
+  return j === i ? NO_ENTRY : [buf.toString('latin1', i, j), phone];
 }
 
 /**
@@ -216,3 +290,6 @@ function toAsync<T>(iterator: Iterator<T>): AsyncIterator<T> {
 
 const LF = 0x0a;
 const CR = 0x0d;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const EQUALS = 0x3d;
