@@ -167,4 +167,6 @@ export const Collections = Object.freeze({
   /** One guard document per (branch, month) of the month summaries, and their revision claims. */
   monthSummaryHeads: 'monthsummaryheads',
   monthSummaryRevs: 'monthsummaryrevs',
+  /** Months whose summaries a load changed and that await their rebuild: `<branch>|<YYYY-MM>|<pg>`. */
+  monthSummaryDirty: 'monthsummarydirty',
 });

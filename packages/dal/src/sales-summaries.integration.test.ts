@@ -158,6 +158,21 @@ describe('sales summaries on the real database', () => {
     ]);
   });
 
+  test('loads mark their month dirty; one rebuild serves them all and clears the marks', async () => {
+    const keys = [1, 2].map((pos) => ({ branch: 'DIRTY', pos, date: '2026-08-03' }));
+    await parts.register(keys, undefined);
+    for (const k of keys) {
+      await loadGeneration(k, 1, 50);
+      await summaries.markMonthDirty(k.branch, '2026-08', `${partitionId(k)}#1`);
+      await summaries.markMonthDirty(k.branch, '2026-08', `${partitionId(k)}#1`); // a redelivery: idempotent
+    }
+    const month = { from: '2026-08-01', to: '2026-08-31', dim: 'day', scope: 'all', field: null } as const;
+    expect(await summaries.sums(month)).toEqual([]);
+    expect(await summaries.rebuildDirtyMonths()).toBeGreaterThanOrEqual(1);
+    expect(await summaries.sums(month)).toEqual([{ key: '', salesE4: 100, quantity: 2, receipts: 4 }]);
+    expect(await mongo.db.collection(Collections.monthSummaryDirty).countDocuments({ branch: 'DIRTY' })).toBe(0);
+  });
+
   test('a generation loaded before summaries existed gets them from its rollups at the month rebuild', async () => {
     const key = { branch: 'OLD', pos: 1, date: '2026-07-04' };
     await parts.register([key], undefined);

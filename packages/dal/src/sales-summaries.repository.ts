@@ -141,6 +141,7 @@ export class SalesSummariesRepository {
   readonly months: Collection<MonthSummaryDoc>;
   private readonly heads: Collection<MonthSummaryHeadDoc>;
   private readonly revs: Collection<{ _id: string; at: Date }>;
+  private readonly dirty: Collection<{ _id: string; branch: string; ym: string; at: Date }>;
   private readonly partitions: Collection<PartitionDoc>;
   private readonly rollups: Collection<RollupDoc>;
 
@@ -149,6 +150,7 @@ export class SalesSummariesRepository {
     this.months = db.collection(Collections.monthSummaries);
     this.heads = db.collection(Collections.monthSummaryHeads);
     this.revs = db.collection(Collections.monthSummaryRevs);
+    this.dirty = db.collection(Collections.monthSummaryDirty);
     this.partitions = db.collection(Collections.partitions);
     this.rollups = db.collection(Collections.rollups);
   }
@@ -216,6 +218,37 @@ export class SalesSummariesRepository {
     ];
     if (opts.refresh !== false) await this.refreshMonths(months);
     return months;
+  }
+
+  /**
+   * Records that a load changed (branch, month): one insert, idempotent per
+   * generation. The month is rebuilt by `rebuildDirtyMonths` (the importers
+   * run it every few seconds), so a burst of loads of one month costs one
+   * rebuild, not one each, and a crash leaves the mark for the next run.
+   */
+  async markMonthDirty(branch: string, ym: string, pg: string): Promise<void> {
+    try {
+      await this.dirty.insertOne({ _id: `${branch}|${ym}|${pg}`, branch, ym, at: new Date() });
+    } catch (err) {
+      if (!(err instanceof MongoServerError) || err.code !== 11000) throw err;
+    }
+  }
+
+  /**
+   * Rebuilds every month marked dirty, once each, then removes the marks it
+   * read (a mark made during the rebuild stays for the next run). Several
+   * importers may run this at once: the rebuilds are revision-claimed.
+   * Returns the months rebuilt or found unchanged.
+   */
+  async rebuildDirtyMonths(): Promise<number> {
+    const marks = await this.dirty.find({}, { projection: { branch: 1, ym: 1 } }).toArray();
+    const months = new Map<string, string[]>();
+    for (const m of marks) months.set(`${m.branch}|${m.ym}`, [...(months.get(`${m.branch}|${m.ym}`) ?? []), m._id]);
+    for (const [month, ids] of months) {
+      await this.refreshMonths([month]);
+      for (const id of ids) await this.dirty.deleteOne({ _id: id });
+    }
+    return months.size;
   }
 
   /** `refreshMonth` for each `<branch>|<YYYY-MM>`. */

@@ -30,7 +30,7 @@ export interface ImportDeps {
   jobs: Pick<JobsRepository, 'refresh'>;
   transactions: Pick<TransactionsRepository, 'insertBatch' | 'deleteGeneration'>;
   rollups: Pick<RollupsRepository, 'insertMany' | 'deleteGeneration'>;
-  summaries: Pick<SalesSummariesRepository, 'insertGeneration' | 'deleteGeneration' | 'refreshMonth'>;
+  summaries: Pick<SalesSummariesRepository, 'insertGeneration' | 'deleteGeneration' | 'markMonthDirty'>;
   artifacts: ArtifactSource;
   metrics: ImportMetrics;
   batchSize: number;
@@ -47,8 +47,8 @@ type Payload = ImportRequestedV1['payload'];
  *    while summing the rollups;
  * 3. insert the rollups and their packed summaries, then CAS `importing → loaded` with `generation: g`
  *    (only if the current generation is older): from here readers see g;
- * 4. delete the older generations' rows, rollups and artifacts; rebuild the
- *    month summary of the partition's branch and month; refresh jobs.
+ * 4. delete the older generations' rows, rollups and artifacts; mark the
+ *    branch's month summary for its rebuild; refresh jobs.
  * Rows of g are invisible until step 3, and g-1 stays whole until after it.
  */
 export function createImportHandler(deps: ImportDeps) {
@@ -176,8 +176,8 @@ async function finish(
     await deps.rollups.deleteGeneration(pg);
     await deps.summaries.deleteGeneration(pg);
   }
-  // Reports read whole months from the month summaries: rebuild this one before the job says done.
-  await deps.summaries.refreshMonth(p.branch, p.date.slice(0, 7));
+  // Reports read whole months from the month summaries: this one is rebuilt by the importers' rebuild loop.
+  await deps.summaries.markMonthDirty(p.branch, p.date.slice(0, 7), pgOf(p._id, g));
   const artifacts = await deps.artifacts.deleteOlder(p._id, g);
   if (removed > 0 || artifacts > 0) log.info({ removed, artifacts }, 'older generations removed');
   // `jobIds` can be absent (FerretDB 1.24 drops an empty array from $setOnInsert).

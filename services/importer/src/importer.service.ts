@@ -12,6 +12,7 @@ import { GridFsArtifactSource, type ArtifactSource } from './adapters/artifact-s
 import { createDeadLetterHook } from './dead-letter.hook.js';
 import { createImportHandler } from './import-partition.handler.js';
 import { createImportMetrics } from './import-metrics.js';
+import { MonthSummaryRebuilder } from './month-summary.rebuilder.js';
 
 export interface ImporterServiceDeps {
   db: Db;
@@ -50,5 +51,6 @@ export function createImporterService(deps: ImporterServiceDeps) {
     summaries,
     logger: deps.logger,
   });
-  return { handler, onDeadLetter, metrics };
+  const monthSummaries = new MonthSummaryRebuilder({ summaries, logger: deps.logger });
+  return { handler, onDeadLetter, metrics, monthSummaries };
 }

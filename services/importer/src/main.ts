@@ -1,5 +1,5 @@
 import { ensureCoreIndexes, ensureDataIndexes } from '@posflow/dal';
-import { loadEnv, startServiceBase } from '@posflow/runtime';
+import { SHUTDOWN_ORDER, loadEnv, startServiceBase } from '@posflow/runtime';
 import { Env } from './env.js';
 import { createImporterService } from './importer.service.js';
 
@@ -16,4 +16,7 @@ const importer = createImporterService({
   batchSize: env.IMPORT_BATCH_SIZE,
 });
 await base.consume('import', importer.handler, importer.onDeadLetter);
+importer.monthSummaries.start(env.MONTH_SUMMARY_INTERVAL_MS);
+// after the consumer has drained (its last loads' marks are written), before the database closes
+base.shutdown.add('month summaries', SHUTDOWN_ORDER.consumers + 1, () => importer.monthSummaries.stop());
 await base.startOps();
