@@ -6,6 +6,6 @@ export const Env = BaseEnv.extend({
   /** Rows per unordered insert: large enough to amortise round trips, small enough that a redelivery redoes little. */
   IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(1000),
   /** How often dirty month summaries are rebuilt (reports' whole months trail a load by about this). */
-  MONTH_SUMMARY_INTERVAL_MS: z.coerce.number().int().min(100).default(2_000),
+  MONTH_SUMMARY_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
 });
 export type Env = z.infer<typeof Env>;
