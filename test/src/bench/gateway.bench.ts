@@ -211,8 +211,8 @@ try {
   const calendarYear = FIRST_DAY <= '2025-01-01' ? ['2025-01-01', '2025-12-31'] : [yearAgo, LAST_DAY];
   const groups = ['day', 'product', 'hour', 'daypart', 'branch', 'weekday'];
   const results = [
-    await load('GET /transactions (newest 100, all branches)', () => `${base}/transactions?from=${FIRST_DAY}&to=${LAST_DAY}&limit=100`),
-    await load('GET /transactions (one branch, product filter)', () => `${base}/transactions?from=${FIRST_DAY}&to=${LAST_DAY}&branch=${pick(branches)}&product=${encodeURIComponent(pick(PRODUCTS))}&limit=100`),
+    await load('GET /transactions (last 365 days, newest 100, all branches)', () => `${base}/transactions?from=${yearAgo}&to=${LAST_DAY}&limit=100`),
+    await load('GET /transactions (last 365 days, one branch, product filter)', () => `${base}/transactions?from=${yearAgo}&to=${LAST_DAY}&branch=${pick(branches)}&product=${encodeURIComponent(pick(PRODUCTS))}&limit=100`),
     await load('GET /reports/sales (30 days, all branches)', () => `${base}/reports/sales?from=${monthAgo}&to=${LAST_DAY}&groupBy=${pick(groups)}`),
     await load(`GET /reports/sales (${calendarYear[0]}..${calendarYear[1]}, all branches)`, () => `${base}/reports/sales?from=${calendarYear[0]}&to=${calendarYear[1]}&groupBy=${pick(groups)}`),
     await load(`GET /reports/sales (${calendarYear[0]}..${calendarYear[1]}, all branches, by product, vs previous year)`, () => `${base}/reports/sales?from=${calendarYear[0]}&to=${calendarYear[1]}&groupBy=product&compare=previous-year`),
