@@ -383,12 +383,24 @@ export class SalesSummariesRepository {
    * Whole months come from the month summaries, loose days from the current
    * generations' partition summaries of each date (read between two reads of
    * that date's generations, and redone if a load flipped one in between).
-   * Month summaries trail a load by the moment between its flip and the
-   * rebuild that follows it.
+   * A month with a pending rebuild (a dirty mark) is read day by day like
+   * loose days, so a report never lags a finished load.
    */
   async sums(args: SummarySumsArgs): Promise<SummarySums[]> {
-    const { months, days } = splitRange(args.from, args.to);
     const branches = args.branches ? new Set(args.branches) : undefined;
+    // A month a load has marked dirty (its rebuild pending) is read day by day from the current
+    // generations' partition summaries, so a report never lags a finished load.
+    const pending = new Set(
+      (await this.dirty.find({}, { projection: { branch: 1, ym: 1 } }).toArray())
+        .filter((m) => !branches || branches.has(m.branch))
+        .map((m) => m.ym),
+    );
+    const split = splitRange(args.from, args.to);
+    const months = split.months.filter((ym) => !pending.has(ym));
+    const days = [
+      ...split.days,
+      ...split.months.filter((ym) => pending.has(ym)).flatMap((ym) => monthDays(ym)),
+    ].sort();
     const inRange = (date: string) => date >= args.from && date <= args.to;
     const out = new Map<string, SummaryTable>();
     const into = (group: string): SummaryTable => {
@@ -432,7 +444,8 @@ export class SalesSummariesRepository {
     const direct: string[] = [];
     for (const [ym, list] of loose) {
       const outside = monthDays(ym).filter((d) => !inRange(d));
-      if (args.dim === 'day') fromMonth.add(ym);
+      if (pending.has(ym)) direct.push(...list);
+      else if (args.dim === 'day') fromMonth.add(ym);
       else if (outside.length < list.length * 3) {
         fromMonth.add(ym);
         complement.set(ym, outside);
