@@ -31,6 +31,32 @@ export const partitionIndexes: IndexDescription[] = [
 ];
 
 /**
+ * The upsert that registers a partition: a new one starts `pending` with zero
+ * counts; an existing one only gets the job added (and its `updatedAt` bumped).
+ */
+function registerUpdate(key: PartitionKey, jobId: string | undefined, now: Date): Record<string, unknown> {
+  const update: Record<string, unknown> = {
+    $setOnInsert: {
+      branch: key.branch,
+      pos: key.pos,
+      date: key.date,
+      status: 'pending',
+      generation: 0,
+      claimedGeneration: 0,
+      files: 0,
+      rowsLoaded: 0,
+      rowsDropped: 0,
+      at: { pending: now },
+      createdAt: now,
+      ...(jobId ? {} : { jobIds: [] }),
+    },
+    $set: { updatedAt: now },
+  };
+  if (jobId) update.$addToSet = { jobIds: jobId };
+  return update;
+}
+
+/**
  * The partitions collection: one document per (branch, pos, date), the single
  * source of truth for progress. Every status move is a compare-and-set on the
  * expected previous status (and, where it matters, the generation), so a late
@@ -58,27 +84,9 @@ export class PartitionsRepository {
   async register(keys: readonly PartitionKey[], jobId: string | undefined): Promise<void> {
     if (keys.length === 0) return;
     const now = new Date();
-    const ops = keys.map((k) => {
-      const update: Record<string, unknown> = {
-        $setOnInsert: {
-          branch: k.branch,
-          pos: k.pos,
-          date: k.date,
-          status: 'pending',
-          generation: 0,
-          claimedGeneration: 0,
-          files: 0,
-          rowsLoaded: 0,
-          rowsDropped: 0,
-          at: { pending: now },
-          createdAt: now,
-          ...(jobId ? {} : { jobIds: [] }),
-        },
-        $set: { updatedAt: now },
-      };
-      if (jobId) update.$addToSet = { jobIds: jobId };
-      return { updateOne: { filter: { _id: partitionId(k) }, update, upsert: true } };
-    });
+    const ops = keys.map((k) => ({
+      updateOne: { filter: { _id: partitionId(k) }, update: registerUpdate(k, jobId, now), upsert: true },
+    }));
     await this.col.bulkWrite(ops as never, { ordered: false });
   }
 
@@ -87,25 +95,7 @@ export class PartitionsRepository {
    * (an upsert that returns the document) instead of a write and a read.
    */
   async registerOne(key: PartitionKey, jobId: string | undefined): Promise<PartitionDoc> {
-    const now = new Date();
-    const update: Record<string, unknown> = {
-      $setOnInsert: {
-        branch: key.branch,
-        pos: key.pos,
-        date: key.date,
-        status: 'pending',
-        generation: 0,
-        claimedGeneration: 0,
-        files: 0,
-        rowsLoaded: 0,
-        rowsDropped: 0,
-        at: { pending: now },
-        createdAt: now,
-        ...(jobId ? {} : { jobIds: [] }),
-      },
-      $set: { updatedAt: now },
-    };
-    if (jobId) update.$addToSet = { jobIds: jobId };
+    const update = registerUpdate(key, jobId, new Date());
     for (let attempt = 0; ; attempt++) {
       try {
         const doc = await this.col.findOneAndUpdate({ _id: partitionId(key) }, update, {
