@@ -104,20 +104,20 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
     const { files, problems, records } = await download(key, ctx);
     for (const p of problems)
       await deps.monitor.record({ partition: key, kind: p.kind, key: p.name, detail: p.detail });
-    if (files.length === 0) return finishEmpty(key, problems.length, fetching, ctx);
+    if (files.length === 0) {
+      await finishWithoutCombine(key, 'empty', 0, fetching);
+      ctx.logger.info({ unrecognised: problems.length }, 'partition empty');
+      return Outcomes.ack();
+    }
 
     const stored = await recordRawFiles(deps, records);
     const { reason, chosen } = await chooseAndCheck(key, before);
-    if (reason === 'unchanged') return finishUnchanged(key, chosen, stored, fetching, ctx);
-    const moved = await deps.partitions.transition(
-      key,
-      ['fetching'],
-      'fetched',
-      { files: chosen },
-      {},
-      ['failure'],
-      fetching,
-    );
+    if (reason === 'unchanged') {
+      await finishWithoutCombine(key, 'loaded', chosen, fetching);
+      ctx.logger.info({ stored }, 'partition unchanged since its load, nothing to combine');
+      return Outcomes.ack();
+    }
+    const moved = await leaveFetching(key, 'fetched', chosen, fetching);
     if (!moved) {
       ctx.logger.warn({}, 'partition left fetching meanwhile, combine not requested');
       return Outcomes.ack();
@@ -197,45 +197,25 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
     return { reason: 'fetched', chosen: chosen.size };
   }
 
-  async function finishUnchanged(
+  /** Moves the partition out of `fetching` with its chosen file count (clearing any last failure). */
+  function leaveFetching(
     key: PartitionKey,
-    chosen: number,
-    stored: number,
+    to: 'fetched' | 'loaded' | 'empty',
+    files: number,
     fetching: PartitionDoc,
-    ctx: HandlerContext,
-  ): Promise<Outcome> {
-    const moved = await deps.partitions.transition(
-      key,
-      ['fetching'],
-      'loaded',
-      { files: chosen },
-      {},
-      ['failure'],
-      fetching,
-    );
-    for (const id of moved?.jobIds ?? []) await deps.jobs.refresh(id);
-    ctx.logger.info({ stored }, 'partition unchanged since its load, nothing to combine');
-    return Outcomes.ack();
+  ): Promise<PartitionDoc | null> {
+    return deps.partitions.transition(key, ['fetching'], to, { files }, {}, ['failure'], fetching);
   }
 
-  async function finishEmpty(
+  /** Ends a fetch that needs no combine (no files, or the files already loaded) and refreshes its jobs. */
+  async function finishWithoutCombine(
     key: PartitionKey,
-    unrecognised: number,
+    to: 'loaded' | 'empty',
+    files: number,
     fetching: PartitionDoc,
-    ctx: HandlerContext,
-  ): Promise<Outcome> {
-    const moved = await deps.partitions.transition(
-      key,
-      ['fetching'],
-      'empty',
-      { files: 0 },
-      {},
-      ['failure'],
-      fetching,
-    );
+  ): Promise<void> {
+    const moved = await leaveFetching(key, to, files, fetching);
     for (const id of moved?.jobIds ?? []) await deps.jobs.refresh(id);
-    ctx.logger.info({ unrecognised }, 'partition empty');
-    return Outcomes.ack();
   }
 
   /** The id derives from the fetch message's, so a redelivery publishes the same logical message. */
