@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './metrics.js';
 export * from './ops-server.js';
 export * from './shutdown.js';
+export * from './interval-task.js';
 export * from './amqp/topology.js';
 export * from './amqp/amqp-client.js';
 export * from './amqp/consumer.js';

@@ -16,7 +16,14 @@ import {
   partitionSummaryIndexes,
   transactionIndexes,
 } from '@posflow/dal';
-import { FileStore, SHUTDOWN_ORDER, ensureIndexes, loadEnv, startServiceBase } from '@posflow/runtime';
+import {
+  FileStore,
+  IntervalTask,
+  SHUTDOWN_ORDER,
+  ensureIndexes,
+  loadEnv,
+  startServiceBase,
+} from '@posflow/runtime';
 import { createClusterReader } from './adapters/cluster.reader.js';
 import { RabbitQueueInspector, vhostOf } from './adapters/queue-inspector.js';
 import { loadBranches, loadLegacyHeader } from './adapters/reference.adapter.js';
@@ -93,7 +100,13 @@ const { app } = createApp({
 });
 
 const refresher = new MetricsRefresher({ metrics, partitionViews, monitor, queues, branches: () => branches, logger, now });
-refresher.start(env.METRICS_REFRESH_MS);
+const metricsLoop = new IntervalTask({
+  name: 'metrics refresh',
+  run: () => refresher.refresh(),
+  logger,
+  runAtStart: true,
+});
+metricsLoop.start(env.METRICS_REFRESH_MS);
 const sweeper = new StuckPartitionSweeper({
   views: partitionViews,
   enqueue,
@@ -101,7 +114,8 @@ const sweeper = new StuckPartitionSweeper({
   now,
   stuckAfterMs: env.INFLIGHT_FRESH_MS,
 });
-if (env.STUCK_SWEEP_INTERVAL_MS > 0) sweeper.start(env.STUCK_SWEEP_INTERVAL_MS);
+const sweepLoop = new IntervalTask({ name: 'stuck-partition sweep', run: () => sweeper.sweep(), logger });
+if (env.STUCK_SWEEP_INTERVAL_MS > 0) sweepLoop.start(env.STUCK_SWEEP_INTERVAL_MS);
 
 const server = createServer(app);
 await new Promise<void>((resolve, reject) => {
@@ -110,8 +124,7 @@ await new Promise<void>((resolve, reject) => {
 });
 logger.info({ port: env.GATEWAY_PORT }, 'api listening');
 shutdown.add('http', SHUTDOWN_ORDER.http, async () => {
-  refresher.stop();
-  await sweeper.stop();
+  await Promise.all([metricsLoop.stop(), sweepLoop.stop()]);
   // SSE streams and long exports would hold close() open: give them a moment, then cut them.
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();

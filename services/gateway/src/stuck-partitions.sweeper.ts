@@ -1,6 +1,6 @@
 import type { PartitionKey } from '@posflow/contracts';
 import { IN_FLIGHT, type PartitionViewsRepository } from '@posflow/dal';
-import { errorMessage, type Logger } from '@posflow/runtime';
+import type { Logger } from '@posflow/runtime';
 import type { EnqueueService } from './enqueue.service.js';
 
 /**
@@ -11,11 +11,9 @@ import type { EnqueueService } from './enqueue.service.js';
  * partition whose message was merely slow is fetched twice, never loaded
  * twice. Each sweep that finds any makes one job (kind `missing`, created by
  * `sweeper`) so operators see what was re-queued and follow it like any other.
+ * main.ts runs `sweep` on a timer (an IntervalTask).
  */
 export class StuckPartitionSweeper {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-
   constructor(
     private readonly deps: {
       views: Pick<PartitionViewsRepository, 'staleInFlight'>;
@@ -26,24 +24,6 @@ export class StuckPartitionSweeper {
       stuckAfterMs: number;
     },
   ) {}
-
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.sweepOnce(), intervalMs);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private sweepOnce(): Promise<void> {
-    this.running ??= this.sweep()
-      .then(() => undefined)
-      .catch((err: unknown) => this.deps.logger.warn({ err: errorMessage(err) }, 'stuck-partition sweep failed'))
-      .finally(() => (this.running = undefined));
-    return this.running;
-  }
 
   /** One sweep; returns the partitions re-enqueued (and the job, when there were any). */
   async sweep(): Promise<{ keys: PartitionKey[]; jobId?: string }> {

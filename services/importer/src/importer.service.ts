@@ -12,7 +12,7 @@ import { GridFsArtifactSource, type ArtifactSource } from './adapters/artifact-s
 import { createDeadLetterHook } from './dead-letter.hook.js';
 import { createImportHandler } from './import-partition.handler.js';
 import { createImportMetrics } from './import-metrics.js';
-import { MonthSummaryRebuilder } from './month-summary.rebuilder.js';
+import { createMonthSummaryRebuilder } from './month-summary.rebuilder.js';
 
 export interface ImporterServiceDeps {
   db: Db;
@@ -51,6 +51,6 @@ export function createImporterService(deps: ImporterServiceDeps) {
     summaries,
     logger: deps.logger,
   });
-  const monthSummaries = new MonthSummaryRebuilder({ summaries, logger: deps.logger });
+  const monthSummaries = createMonthSummaryRebuilder({ summaries, logger: deps.logger });
   return { handler, onDeadLetter, metrics, monthSummaries };
 }

@@ -20,12 +20,11 @@ export function coverageRatio(
 
 /**
  * Refreshes the gauges that summarise state (partitions, coverage, queues,
- * monitor) on a timer: a few small aggregations every interval, never per
- * scrape, so Prometheus scrapes stay cheap whatever their rate.
+ * monitor). main.ts runs it on a timer (an IntervalTask): a few small
+ * aggregations every interval, never per scrape, so Prometheus scrapes stay
+ * cheap whatever their rate.
  */
 export class MetricsRefresher {
-  private timer: NodeJS.Timeout | undefined;
-
   constructor(
     private readonly deps: {
       metrics: GatewayMetrics;
@@ -38,16 +37,7 @@ export class MetricsRefresher {
     },
   ) {}
 
-  start(intervalMs: number): void {
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), intervalMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
+  /** One refresh; a failing source is logged and leaves its gauges as they were (never throws). */
   async refresh(): Promise<void> {
     const { metrics: m, partitionViews, monitor } = this.deps;
     try {
