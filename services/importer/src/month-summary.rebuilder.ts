@@ -1,4 +1,3 @@
-import type { SalesSummariesRepository } from '@posflow/dal';
 import { IntervalTask, type Logger } from '@posflow/runtime';
 
 /**
@@ -9,7 +8,8 @@ import { IntervalTask, type Logger } from '@posflow/runtime';
  * next interval; `stop` waits for a rebuild in flight.
  */
 export function createMonthSummaryRebuilder(deps: {
-  summaries: Pick<SalesSummariesRepository, 'rebuildDirtyMonths'>;
+  /** The summaries store (dal); only its dirty-month rebuild is used here. */
+  summaries: { rebuildDirtyMonths(): Promise<number> };
   logger: Logger;
   onRebuilt?: (months: number) => void;
 }): IntervalTask {
