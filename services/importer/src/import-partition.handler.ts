@@ -2,6 +2,7 @@ import {
   partitionId,
   type ImportRequestedV1,
   type PartitionDoc,
+  type PartitionStatus,
   type TransactionDoc,
 } from '@posflow/contracts';
 import type {
@@ -37,6 +38,9 @@ export interface ImportDeps {
 }
 
 type Payload = ImportRequestedV1['payload'];
+
+/** Where a partition waits for the import of its claimed generation. */
+const WAITING: readonly PartitionStatus[] = ['combined', 'importing'];
 
 /**
  * Loads one partition generation (ImportRequested):
@@ -100,6 +104,12 @@ export function createImportHandler(deps: ImportDeps) {
       ['failure'],
     );
     const after = loaded ?? (await deps.partitions.get(key));
+    if (after && after.generation < g && after.claimedGeneration === g && WAITING.includes(after.status)) {
+      // Our `importing` claim was overwritten (FerretDB 1.x writes whole documents, so a concurrent
+      // write outside the revision claim can put the partition back to `combined`). It still waits
+      // for g: keep the rows and try again, or this import request would be the one that is lost.
+      throw new TransientError('the import claim was undone by a concurrent write', 'claim-lost');
+    }
     if (!after || after.generation !== g) {
       // Someone else moved the partition on: our generation will never be read.
       await deleteGeneration(deps, pgOf(partitionId(key), g));
