@@ -1,8 +1,12 @@
 import { z } from 'zod';
-import { BaseEnv } from '@posflow/runtime';
+import { BaseEnv, WorkerEnvFields } from '@posflow/runtime';
 import { ApiKeyList } from './auth/api-keys.js';
 
 export const Env = BaseEnv.extend({
+  // The gateway declares the stage queues too: they must match the workers' (RabbitMQ refuses a
+  // queue declared again with another delivery limit), so it reads the same two settings.
+  RETRY_DELAYS_MS: WorkerEnvFields.RETRY_DELAYS_MS,
+  DELIVERY_LIMIT: WorkerEnvFields.DELIVERY_LIMIT,
   /** Port of the public API and dashboard (the ops port stays internal). */
   GATEWAY_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Host the public API binds to. */
