@@ -1,1 +1,2 @@
 export * from './isolation.js';
+export * from './queue-probe.js';

@@ -1,6 +1,5 @@
 // Test-only helpers for the fetcher's integration tests (excluded from the build).
 import { setTimeout as sleep } from 'node:timers/promises';
-import amqp, { type ChannelModel } from 'amqplib';
 import { Collections, Queues, type PartitionKey } from '@posflow/contracts';
 import { ensureCoreIndexes } from '@posflow/dal';
 import {
@@ -13,6 +12,7 @@ import {
   type MongoHandle,
   type Registry,
 } from '@posflow/runtime';
+import { QueueProbe as BrokerProbe } from '@posflow/runtime/testing';
 import { Env } from '../env.js';
 import { createFetcherService, type FetcherService } from '../fetcher.service.js';
 
@@ -88,64 +88,16 @@ export async function startInProcessFetcher(env: Record<string, string>): Promis
   };
 }
 
-/** A raw broker connection for publishing requests and reading queues exactly (no management-API lag). */
-export class QueueProbe {
-  private constructor(private readonly conn: ChannelModel) {}
-
-  static async connect(amqpUrl: string): Promise<QueueProbe> {
-    return new QueueProbe(await amqp.connect(amqpUrl));
-  }
-
+/** The shared broker probe, with the fetch request this service consumes. */
+export class QueueProbe extends BrokerProbe {
   async publishFetch(key: PartitionKey, opts: { force?: boolean; jobId?: string } = {}): Promise<string> {
     const msg = makeMessage('fetch.requested', 1, {
       partition: key,
       force: opts.force ?? false,
       ...(opts.jobId ? { jobId: opts.jobId } : {}),
     });
-    const ch = await this.conn.createConfirmChannel();
-    ch.publish('posflow.work', 'fetch', Buffer.from(JSON.stringify(msg)), {
-      persistent: true,
-      messageId: msg.id,
-      contentType: 'application/json',
-    });
-    await ch.waitForConfirms();
-    await ch.close();
+    await this.publish('fetch', msg);
     return msg.id;
-  }
-
-  async depth(queue: string): Promise<number> {
-    const ch = await this.conn.createChannel();
-    try {
-      return (await ch.checkQueue(queue)).messageCount;
-    } finally {
-      await ch.close().catch(() => undefined);
-    }
-  }
-
-  /** Takes every message from a queue (acked). */
-  async drain(queue: string): Promise<Array<{ body: unknown; headers: Record<string, unknown> }>> {
-    const ch = await this.conn.createChannel();
-    const out: Array<{ body: unknown; headers: Record<string, unknown> }> = [];
-    for (;;) {
-      const m = await ch.get(queue, { noAck: true });
-      if (!m) break;
-      out.push({
-        body: JSON.parse(m.content.toString()) as unknown,
-        headers: (m.properties.headers ?? {}) as Record<string, unknown>,
-      });
-    }
-    await ch.close();
-    return out;
-  }
-
-  async purge(...queues: string[]): Promise<void> {
-    const ch = await this.conn.createChannel();
-    for (const q of queues) await ch.purgeQueue(q);
-    await ch.close();
-  }
-
-  close(): Promise<void> {
-    return this.conn.close();
   }
 }
 
