@@ -8,9 +8,7 @@ import {
   type PartitionKey,
   type PartitionStatus,
 } from '@posflow/contracts';
-
-/** A revision claimed by a process that died before applying its update is taken back after this long. */
-const STALE_REVISION_MS = 10_000;
+import { RevisionClaims } from './revision-claims.js';
 
 /** Statuses in which a partition is being worked on (do not enqueue it again). */
 export const IN_FLIGHT: readonly PartitionStatus[] = [
@@ -65,11 +63,15 @@ function registerUpdate(key: PartitionKey, jobId: string | undefined, now: Date)
 export class PartitionsRepository {
   readonly col: Collection<PartitionDoc>;
 
-  private readonly revs: Collection<{ _id: string; at: Date }>;
+  private readonly claims: RevisionClaims;
 
   constructor(db: Db) {
     this.col = db.collection<PartitionDoc>(Collections.partitions);
-    this.revs = db.collection<{ _id: string; at: Date }>(Collections.partitionRevs);
+    this.claims = new RevisionClaims(
+      db.collection(Collections.partitionRevs),
+      async (id) => (await this.col.findOne({ _id: id }, { projection: { rev: 1 } }))?.rev ?? 0,
+      { label: 'partition' },
+    );
   }
 
   get(key: PartitionKey): Promise<PartitionDoc | null> {
@@ -159,13 +161,10 @@ export class PartitionsRepository {
 
   /**
    * Applies `update` to the partition if it matches `filter`, as one guarded
-   * step. FerretDB 1.x does not make conditional updates atomic (two racing
-   * `findOneAndUpdate`s with the same filter can both win), so each step
-   * first claims the next revision by inserting `<partitionId>@<rev+1>` into
-   * `partitionrevs`: an insert on a unique `_id` has exactly one winner on
-   * every backend. The loser re-reads and re-checks the filter. A revision
-   * claimed by a process that died before its update is reclaimed after
-   * STALE_REVISION_MS.
+   * step: the revision claim (`<partitionId>@<rev+1>` in `partitionrevs`, see
+   * RevisionClaims) makes one writer per revision; a loser re-reads and
+   * re-checks the filter. Claims are kept (not released): a stale `known`
+   * document must lose its claim.
    */
   private async compareAndSet(
     key: PartitionKey,
@@ -174,35 +173,22 @@ export class PartitionsRepository {
     known?: PartitionDoc,
   ): Promise<PartitionDoc | null> {
     const id = partitionId(key);
-    const deadline = Date.now() + STALE_REVISION_MS + 5_000;
-    for (let attempt = 0; Date.now() < deadline; attempt++) {
+    return this.claims.run<PartitionDoc | null>(id, async (attempt) => {
       // A known document is only trusted for the first claim: `<id>@<rev+1>` exists once the
-      // partition has moved past `rev`, so a stale one loses the claim below and we re-read.
+      // partition has moved past `rev`, so a stale one loses the claim and we re-read.
       const current = attempt === 0 && known ? known : await this.col.findOne({ _id: id, ...filter });
-      if (!current) return null;
+      if (!current) return { done: null };
       const rev = current.rev ?? 0;
-      const revId = `${id}@${rev + 1}`;
-      try {
-        await this.revs.insertOne({ _id: revId, at: new Date() });
-      } catch (err) {
-        if (!(err instanceof MongoServerError) || err.code !== 11000) throw err;
-        await this.reclaimIfStale(id, rev, revId);
-        await new Promise((r) => setTimeout(r, Math.min(5 + Math.random() * 20 * (attempt + 1), 500)));
-        continue;
-      }
-      const u = update(current);
-      u.$set = { ...(u.$set as object), rev: rev + 1 };
-      // The claim makes us the only writer of this revision; one round trip writes and reads back.
-      return this.col.findOneAndUpdate({ _id: id }, u, { returnDocument: 'after' });
-    }
-    throw new TransientError(`partition ${id}: could not claim a revision (contention)`);
-  }
-
-  private async reclaimIfStale(id: string, rev: number, revId: string): Promise<void> {
-    const lock = await this.revs.findOne({ _id: revId });
-    if (!lock || Date.now() - lock.at.getTime() < STALE_REVISION_MS) return;
-    const still = await this.col.findOne({ _id: id }, { projection: { rev: 1 } });
-    if ((still?.rev ?? 0) === rev) await this.revs.deleteOne({ _id: revId, at: lock.at });
+      return {
+        rev,
+        // The claim makes us the only writer of this revision; one round trip writes and reads back.
+        write: () => {
+          const u = update(current);
+          u.$set = { ...(u.$set as object), rev: rev + 1 };
+          return this.col.findOneAndUpdate({ _id: id }, u, { returnDocument: 'after' });
+        },
+      };
+    });
   }
 
   /** Records a failure; any non-terminal status (or stale) may fail. */
