@@ -98,8 +98,8 @@ export type PartitionSummaryDoc = z.infer<typeof PartitionSummaryDoc>;
 /**
  * One branch, one calendar month, one dimension (`_id` `<branch>|<YYYY-MM>|<dim>`), both
  * terminals: the sum of the current generations' partition summaries, rebuilt
- * by the importer after every load of that month (guarded by a revision
- * claim, see dal `MonthSummariesRepository`). For `day`, the keys are the dates.
+ * from the dirty marks loads leave (guarded by a revision claim, see dal
+ * `SalesSummariesWriter`). For `day`, the keys are the dates.
  */
 export const MonthSummaryDoc = SummaryEntries.extend({
   _id: z.string(),
@@ -113,11 +113,43 @@ export const MonthSummaryDoc = SummaryEntries.extend({
 });
 export type MonthSummaryDoc = z.infer<typeof MonthSummaryDoc>;
 
+/**
+ * The same sums as a month summary, per day: what reports read for the loose
+ * days of a range cut mid-month (one `{dim, ym}` read covers a month's loose
+ * days for every branch). `_id` `<branch>|<YYYY-MM>|<dim>`, written in the
+ * same rebuild as the month summary. Each entry line starts with its date:
+ * `YYYY-MM-DD\tkey\tsalesE4\tdiscountE4\tquantityE4\tlines\treceipts`, dates
+ * ascending (dal `encodeDayEntries`).
+ */
+export const DaySummaryDoc = MonthSummaryDoc;
+export type DaySummaryDoc = MonthSummaryDoc;
+
+/** Written by a rebuild that also writes the day summaries; a head without it (older) has its month rebuilt. */
+export const SUMMARY_LAYOUT = 2;
+
 /** The month summaries' guard document per (branch, month): its revision orders rebuilds. */
 export const MonthSummaryHeadDoc = z.object({
   _id: z.string(),
   rev: z.number().int().min(0),
   parts: z.string(),
+  /** SUMMARY_LAYOUT of the rebuild that wrote it (absent: written before day summaries existed). */
+  layout: z.number().int().optional(),
   updatedAt: z.date(),
 });
 export type MonthSummaryHeadDoc = z.infer<typeof MonthSummaryHeadDoc>;
+
+/**
+ * A load changed (branch, month) and its summaries await a rebuild (`_id`
+ * `<branch>|<YYYY-MM>|<pg>`, one per loaded generation). While one exists,
+ * reports read that month from the partition summaries. Reports find the
+ * marks of a range by `{year}`.
+ */
+export const MonthSummaryDirtyDoc = z.object({
+  _id: z.string(),
+  branch: z.string(),
+  /** Absent on marks written before reports read them by year (the next rebuild removes them). */
+  year: z.number().int().optional(),
+  ym: z.string(),
+  at: z.date(),
+});
+export type MonthSummaryDirtyDoc = z.infer<typeof MonthSummaryDirtyDoc>;

@@ -1,7 +1,7 @@
 import { MongoServerError, type Db, type IndexDescription } from 'mongodb';
 import { Collections } from '@posflow/contracts';
 import { rollupIndexes } from './rollups.repository.js';
-import { monthSummaryIndexes, partitionSummaryIndexes } from './sales-summaries.repository.js';
+import { summaryIndexes } from './summary-indexes.js';
 import { transactionIndexes } from './transactions.repository.js';
 
 /** Same key, other name (85) / same name, other key (86): someone created an equivalent index first. */
@@ -27,12 +27,11 @@ export async function ensureIndexesOneByOne(db: Db, spec: Record<string, IndexDe
   }
 }
 
-/** Indexes of the loaded data (transactions, rollups); the importer runs this at start. */
+/** Indexes of the loaded data (transactions, rollups, sales summaries); the importer runs this at start. */
 export async function ensureDataIndexes(db: Db): Promise<void> {
   await ensureIndexesOneByOne(db, {
     [Collections.transactions]: transactionIndexes,
     [Collections.rollups]: rollupIndexes,
-    [Collections.partitionSummaries]: partitionSummaryIndexes,
-    [Collections.monthSummaries]: monthSummaryIndexes,
+    ...summaryIndexes,
   });
 }

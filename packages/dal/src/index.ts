@@ -15,4 +15,7 @@ export * from './rollups.repository.js';
 export * from './data-indexes.js';
 export * from './partition-failure.js';
 export * from './summary-entries.js';
-export * from './sales-summaries.repository.js';
+export * from './summary-plan.js';
+export * from './summary-indexes.js';
+export * from './sales-summaries-writer.repository.js';
+export * from './sales-summaries-reader.repository.js';

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   Collections,
   ROLLUP_DIMENSIONS,
+  SUMMARY_LAYOUT,
   partitionId,
+  type DaySummaryDoc,
+  type MonthSummaryHeadDoc,
   type PartitionKey,
   type RollupDoc,
 } from '@posflow/contracts';
@@ -11,7 +14,8 @@ import { testMongoUrl } from '@posflow/runtime/testing';
 import { ensureDataIndexes } from './data-indexes.js';
 import { ensureCoreIndexes } from './indexes.js';
 import { PartitionsRepository } from './partitions.repository.js';
-import { SalesSummariesRepository } from './sales-summaries.repository.js';
+import { SalesSummariesReader, type SummarySumsArgs } from './sales-summaries-reader.repository.js';
+import { SalesSummariesWriter } from './sales-summaries-writer.repository.js';
 
 /** Day rollups of one generation: one key per dimension, sales `salesE4`, `receipts` receipts. */
 function rollups(key: PartitionKey, generation: number, salesE4: number, receipts: number): RollupDoc[] {
@@ -43,14 +47,16 @@ function rollups(key: PartitionKey, generation: number, salesE4: number, receipt
 describe('sales summaries on the real database', () => {
   let mongo: MongoHandle;
   let parts: PartitionsRepository;
-  let summaries: SalesSummariesRepository;
+  let summaries: SalesSummariesWriter;
+  let reports: SalesSummariesReader;
 
   beforeAll(async () => {
     mongo = await connectMongo(testMongoUrl().url, createLogger('t', 'silent'));
     await ensureCoreIndexes(mongo.db);
     await ensureDataIndexes(mongo.db);
     parts = new PartitionsRepository(mongo.db);
-    summaries = new SalesSummariesRepository(mongo.db);
+    summaries = new SalesSummariesWriter(mongo.db);
+    reports = new SalesSummariesReader(mongo.db);
   });
   afterAll(async () => {
     await mongo?.db.dropDatabase();
@@ -90,7 +96,7 @@ describe('sales summaries on the real database', () => {
         }),
     );
     const expected = keys.reduce((s, _k, i) => s + (i % 2 === 0 ? 1_000_000 + i / 2 : 10_000 * (i + 1)), 0);
-    const [month] = await summaries.sums({
+    const [month] = await reports.sums({
       from: '2026-03-01',
       to: '2026-03-31',
       branches: ['CONC'],
@@ -100,7 +106,7 @@ describe('sales summaries on the real database', () => {
     });
     expect(month).toEqual({ key: 'K', salesE4: expected, quantity: 8, receipts: 16 });
     // the same figure from the partition summaries, date by date
-    const [days] = await summaries.sums({
+    const [days] = await reports.sums({
       from: '2026-03-01',
       to: '2026-03-30',
       branches: ['CONC'],
@@ -127,7 +133,7 @@ describe('sales summaries on the real database', () => {
       'GB|2026-06',
     ]);
     const base = { from: '2026-04-30', to: '2026-06-01', dim: 'day', scope: 'products' } as const;
-    const byDate = await summaries.sums({ ...base, field: 'date' });
+    const byDate = await reports.sums({ ...base, field: 'date' });
     expect(byDate.map((r) => [r.key, r.salesE4])).toEqual([
       ['2026-04-30', 101],
       ['2026-05-01', 101],
@@ -135,25 +141,25 @@ describe('sales summaries on the real database', () => {
       ['2026-05-31', 101],
       ['2026-06-01', 101],
     ]);
-    const byBranch = await summaries.sums({ ...base, field: 'branch' });
+    const byBranch = await reports.sums({ ...base, field: 'branch' });
     expect(byBranch.map((r) => [r.key, r.salesE4, r.receipts])).toEqual([
       ['GA', 500, 10],
       ['GB', 5, 10],
     ]);
-    const byWeekday = await summaries.sums({ ...base, field: 'weekday', branches: ['GB'] });
+    const byWeekday = await reports.sums({ ...base, field: 'weekday', branches: ['GB'] });
     expect(byWeekday.reduce((s, r) => s + r.salesE4, 0)).toBe(5);
-    const cut = await summaries.sums({ ...base, from: '2026-05-02', to: '2026-05-31', field: null });
+    const cut = await reports.sums({ ...base, from: '2026-05-02', to: '2026-05-31', field: null });
     expect(cut).toEqual([{ key: '', salesE4: 202, quantity: 4, receipts: 8 }]);
-    // other dimensions: the month minus the day outside the range (05-01) …
+    // other dimensions: the month's day summaries without the day outside the range (05-01) …
     const hour = { dim: 'hour', scope: 'all', field: 'key' } as const;
-    expect(await summaries.sums({ ...hour, from: '2026-05-02', to: '2026-05-31' })).toEqual([
+    expect(await reports.sums({ ...hour, from: '2026-05-02', to: '2026-05-31' })).toEqual([
       { key: 'K', salesE4: 202, quantity: 4, receipts: 8 },
     ]);
-    // … or the loose days' own partition summaries when they are fewer
-    expect(await summaries.sums({ ...hour, from: '2026-05-14', to: '2026-05-16', branches: ['GA'] })).toEqual(
-      [{ key: 'K', salesE4: 100, quantity: 1, receipts: 2 }],
-    );
-    expect(await summaries.sums({ ...hour, from: '2026-04-30', to: '2026-05-01' })).toEqual([
+    // … or the loose days' own partition summaries when there are only a couple
+    expect(await reports.sums({ ...hour, from: '2026-05-15', to: '2026-05-16', branches: ['GA'] })).toEqual([
+      { key: 'K', salesE4: 100, quantity: 1, receipts: 2 },
+    ]);
+    expect(await reports.sums({ ...hour, from: '2026-04-30', to: '2026-05-01' })).toEqual([
       { key: 'K', salesE4: 202, quantity: 4, receipts: 8 },
     ]);
   });
@@ -169,11 +175,13 @@ describe('sales summaries on the real database', () => {
     const month = { from: '2026-08-01', to: '2026-08-31', dim: 'day', scope: 'all', field: null } as const;
     // before the rebuild the month is read day by day (it has pending marks): a report never lags a load
     const fresh = [{ key: '', salesE4: 100, quantity: 2, receipts: 4 }];
-    expect(await summaries.sums(month)).toEqual(fresh);
-    expect(await summaries.sums({ ...month, from: '2026-08-02', to: '2026-08-31' })).toEqual(fresh);
+    expect(await reports.sums(month)).toEqual(fresh);
+    expect(await reports.sums({ ...month, from: '2026-08-02', to: '2026-08-31' })).toEqual(fresh);
     expect(await summaries.rebuildDirtyMonths()).toBeGreaterThanOrEqual(1);
-    expect(await summaries.sums(month)).toEqual(fresh);
-    expect(await mongo.db.collection(Collections.monthSummaryDirty).countDocuments({ branch: 'DIRTY' })).toBe(0);
+    expect(await reports.sums(month)).toEqual(fresh);
+    expect(await mongo.db.collection(Collections.monthSummaryDirty).countDocuments({ branch: 'DIRTY' })).toBe(
+      0,
+    );
   });
 
   test('a generation loaded before summaries existed gets them from its rollups at the month rebuild', async () => {
@@ -185,7 +193,7 @@ describe('sales summaries on the real database', () => {
       { $set: { status: 'loaded', generation: 1, claimedGeneration: 1 } },
     );
     expect(await summaries.refreshMonth('OLD', '2026-07')).toBe('rebuilt');
-    const [r] = await summaries.sums({
+    const [r] = await reports.sums({
       from: '2026-07-01',
       to: '2026-07-31',
       dim: 'hour',
@@ -193,5 +201,209 @@ describe('sales summaries on the real database', () => {
       field: 'key',
     });
     expect(r).toEqual({ key: 'K', salesE4: 777, quantity: 1, receipts: 3 });
+  });
+
+  describe('day summaries: ranges cut mid-month', () => {
+    // years no other test here loads, so a report over all branches sees only these
+    const BRANCHES = ['DA', 'DB', 'DC'];
+    /** Every date of the two windows (this year and the year before), per branch and terminal. */
+    const keys = ['2027', '2028'].flatMap((y) =>
+      Array.from({ length: 45 }, (_, i) =>
+        new Date(Date.UTC(Number(y), 0, 20 + i)).toISOString().slice(0, 10),
+      ).flatMap((date) => BRANCHES.flatMap((branch) => [1, 2].map((pos) => ({ branch, pos, date })))),
+    );
+    /** partitionId → the current generation's rollups (what the partition's rows sum to). */
+    const current = new Map<string, RollupDoc[]>();
+
+    /** A generation's rollups: a few keys per dimension (one with a tab), amounts varying by partition and key. */
+    function variedRollups(key: PartitionKey, generation: number): RollupDoc[] {
+      const pid = partitionId(key);
+      const pg = `${pid}#${generation}`;
+      const d = new Date(`${key.date}T00:00:00Z`);
+      const seed = [...`${pg}`].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_003, 7);
+      const keysOf = (dim: string): string[] =>
+        dim === 'day'
+          ? [key.date]
+          : dim === 'product'
+            ? ['P1', 'P2', 'TAB\tP3']
+            : dim === 'hour'
+              ? ['9', '13']
+              : ['K'];
+      return ROLLUP_DIMENSIONS.flatMap((dim) =>
+        keysOf(dim).flatMap((k, i) =>
+          (['all', 'products'] as const).map((scope) => {
+            const n = seed + i * 17 + (scope === 'all' ? 3 : 0);
+            return {
+              _id: `${pg}:${dim}:${scope}:${k}`,
+              partitionId: pid,
+              generation,
+              pg,
+              ...key,
+              year: d.getUTCFullYear(),
+              month: d.getUTCMonth() + 1,
+              weekday: d.getUTCDay(),
+              dim,
+              key: k,
+              scope,
+              // exact ten-thousandths: large and not round, so a float path would show
+              salesE4: 123_456_789_0123 + n * 9_999,
+              discountE4: n % 7,
+              quantity: (n % 40) / 4 + 0.0025,
+              lines: 1 + (n % 5),
+              receipts: 1 + (n % 3),
+            };
+          }),
+        ),
+      );
+    }
+
+    /** The report figures straight from the current generations' rollups. */
+    function expected(args: SummarySumsArgs): unknown[] {
+      const groups = new Map<
+        string,
+        { key: string; salesE4: number; quantityE4: number; receipts: number }
+      >();
+      for (const rs of current.values())
+        for (const r of rs) {
+          if (r.dim !== args.dim || r.scope !== args.scope || r.date < args.from || r.date > args.to)
+            continue;
+          if (args.branches && !args.branches.includes(r.branch)) continue;
+          const key =
+            args.field === null
+              ? ''
+              : args.field === 'branch'
+                ? r.branch
+                : args.field === 'weekday'
+                  ? String(r.weekday)
+                  : r.key;
+          const g = groups.get(key) ?? { key, salesE4: 0, quantityE4: 0, receipts: 0 };
+          g.salesE4 += r.salesE4;
+          g.quantityE4 += Math.round(r.quantity * 10_000);
+          g.receipts += r.receipts;
+          groups.set(key, g);
+        }
+      return [...groups.values()]
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .map((g) => ({
+          key: g.key,
+          salesE4: g.salesE4,
+          quantity: g.quantityE4 / 10_000,
+          receipts: g.receipts,
+        }));
+    }
+
+    /** Mid-month cuts (loose days from day summaries), a couple of loose days (partition summaries), one day. */
+    const RANGES = [
+      ['2028-01-25', '2028-03-04'],
+      ['2028-01-21', '2028-02-19'],
+      ['2028-02-27', '2028-03-01'],
+      ['2028-02-10', '2028-02-10'],
+    ] as const;
+    const SCOPES = [undefined, ['DB'], ['DA', 'DC']];
+    const GROUPINGS = [
+      { dim: 'product', field: 'key', scope: 'all' },
+      { dim: 'day', field: null, scope: 'all' },
+      { dim: 'day', field: 'date', scope: 'products' },
+      { dim: 'day', field: 'branch', scope: 'all' },
+      { dim: 'day', field: 'weekday', scope: 'all' },
+      { dim: 'hour', field: 'key', scope: 'products' },
+    ] as const;
+
+    /** Every range, this year and the year before (compare=previous-year), for every branch scope. */
+    async function checkAll(): Promise<void> {
+      let i = 0;
+      for (const [from, to] of RANGES)
+        for (const branches of SCOPES)
+          for (const period of [
+            [from, to],
+            [`2027${from.slice(4)}`, `2027${to.slice(4)}`],
+          ] as const) {
+            const grouping = GROUPINGS[i++ % GROUPINGS.length] as (typeof GROUPINGS)[number];
+            const args: SummarySumsArgs = { from: period[0], to: period[1], branches, ...grouping };
+            expect(await reports.sums(args), JSON.stringify(args)).toEqual(expected(args));
+          }
+    }
+
+    async function load(list: readonly PartitionKey[], generation: number): Promise<void> {
+      const rollupsOf = list.map((k) => variedRollups(k, generation));
+      await summaries.insertFromRollups(rollupsOf.flat(), { refresh: false });
+      for (const [i, k] of list.entries()) {
+        await parts.col.updateOne(
+          { _id: partitionId(k) },
+          { $set: { status: 'loaded', generation, claimedGeneration: generation } },
+        );
+        await summaries.markMonthDirty(k.branch, k.date.slice(0, 7), `${partitionId(k)}#${generation}`);
+        current.set(partitionId(k), rollupsOf[i] as RollupDoc[]);
+      }
+    }
+
+    beforeAll(async () => {
+      await parts.register(keys, undefined);
+      await load(keys, 1);
+    });
+
+    test('with every month pending (marked dirty, not rebuilt): read from partition summaries, exact', async () => {
+      await checkAll();
+    });
+
+    test('rebuilt: loose days from the day summaries, same figures; one day summary per branch, month and dimension', async () => {
+      await summaries.rebuildDirtyMonths();
+      expect(await mongo.db.collection(Collections.monthSummaryDirty).countDocuments({ year: 2028 })).toBe(0);
+      const days = mongo.db.collection<DaySummaryDoc>(Collections.daySummaries);
+      expect(await days.countDocuments({ dim: 'product', ym: '2028-01' })).toBe(3);
+      const da = await days.findOne({ _id: 'DA|2028-02|hour' });
+      expect(da?.all.split('\n')).toHaveLength(29 * 2); // a leap February, two hours a day
+      expect(da?.all.startsWith('2028-02-01\t13\t')).toBe(true);
+      await checkAll();
+    });
+
+    test('a reload marks its month pending: that month is read from partition summaries until rebuilt', async () => {
+      // a loose day of a cut month, and a day of a whole month, both reloaded with other figures
+      const reloaded = keys.filter(
+        (k) =>
+          k.branch === 'DB' &&
+          (k.date === '2028-01-27' || k.date === '2028-02-15' || k.date === '2027-03-02'),
+      );
+      await load(reloaded, 2);
+      expect(
+        await mongo.db.collection(Collections.monthSummaryDirty).countDocuments({ year: 2028, branch: 'DB' }),
+      ).toBe(4);
+      await checkAll();
+      await summaries.rebuildDirtyMonths();
+      await checkAll();
+    });
+
+    test('loose days come from the day summaries alone once rebuilt (partition summaries no longer read)', async () => {
+      // drop the partition summaries of DA's loose January days: the day summaries still answer
+      await summaries.parts.deleteMany({ branch: 'DA', ym: '2028-01' });
+      const args: SummarySumsArgs = {
+        from: '2028-01-25',
+        to: '2028-01-31',
+        branches: ['DA'],
+        dim: 'product',
+        scope: 'all',
+        field: 'key',
+      };
+      expect(await reports.sums(args)).toEqual(expected(args));
+    });
+
+    test('months an older layout rebuilt (no day summaries) are marked dirty by the first rebuild of a process', async () => {
+      const heads = mongo.db.collection<MonthSummaryHeadDoc>(Collections.monthSummaryHeads);
+      await heads.updateOne({ _id: 'DC|2028-02' }, { $unset: { layout: '' } });
+      await mongo.db.collection(Collections.daySummaries).deleteMany({ branch: 'DC', ym: '2028-02' });
+      const fresh = new SalesSummariesWriter(mongo.db);
+      expect(await fresh.rebuildDirtyMonths()).toBe(1);
+      expect((await heads.findOne({ _id: 'DC|2028-02' }))?.layout).toBe(SUMMARY_LAYOUT);
+      const args: SummarySumsArgs = {
+        from: '2028-02-03',
+        to: '2028-02-20',
+        branches: ['DC'],
+        dim: 'day',
+        scope: 'all',
+        field: 'date',
+      };
+      expect(await reports.sums(args)).toEqual(expected(args));
+      expect(await fresh.rebuildDirtyMonths()).toBe(0);
+    });
   });
 });

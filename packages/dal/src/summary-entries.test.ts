@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { splitRange, summarySource } from './sales-summaries.repository.js';
 import {
+  addEncodedDayEntries,
   addEncodedEntries,
   decodeEntries,
+  encodeDayEntries,
   encodeEntries,
   packRollups,
   type SummaryTable,
@@ -88,28 +89,47 @@ describe('packed summary entries', () => {
     expect(decodeEntries(packed.get('product')?.products ?? '').get('C1')?.quantityE4).toBe(15_000);
     expect(packed.get('hour')).toEqual({ all: '', products: '' });
   });
-});
 
-describe('report ranges', () => {
-  test('whole calendar months and the loose days at either end', () => {
-    expect(splitRange('2026-01-01', '2026-03-31')).toEqual({
-      months: ['2026-01', '2026-02', '2026-03'],
-      days: [],
-    });
-    const r = splitRange('2026-01-30', '2026-03-02');
-    expect(r.months).toEqual(['2026-02']);
-    expect(r.days).toEqual(['2026-01-30', '2026-01-31', '2026-03-01', '2026-03-02']);
-    expect(splitRange('2024-02-01', '2024-02-28')).toEqual({
-      months: [],
-      days: expect.any(Array) as unknown,
-    });
-    expect(splitRange('2024-02-01', '2024-02-29').months).toEqual(['2024-02']);
-    expect(splitRange('2026-05-05', '2026-05-05')).toEqual({ months: [], days: ['2026-05-05'] });
+  test('day entries: per date, summed over the dates kept, other dates skipped unparsed', () => {
+    const days = new Map<string, SummaryTable>([
+      ['2026-01-31', new Map([['X', entry('X', 7, 1)]])],
+      [
+        '2026-01-02',
+        new Map([
+          ['TAB\tKEY', entry('TAB\tKEY', 3, 1)],
+          ['X', entry('X', 5, 2)],
+        ]),
+      ],
+      ['2026-01-03', new Map()],
+    ]);
+    const packed = encodeDayEntries(days);
+    expect(packed.split('\n')).toEqual([
+      '2026-01-02\tTAB\\tKEY\t3\t0\t20000\t2\t1',
+      '2026-01-02\tX\t5\t0\t20000\t2\t2',
+      '2026-01-31\tX\t7\t0\t20000\t2\t1',
+    ]);
+    const all = addEncodedDayEntries(new Map(), packed, () => true);
+    expect(all.get('X')).toEqual({ ...entry('X', 12, 3), quantityE4: 40_000, lines: 4 });
+    expect(all.get('TAB\tKEY')?.salesE4).toBe(3);
+    const late = addEncodedDayEntries(new Map(), packed, (d) => d >= '2026-01-10');
+    expect([...late.keys()]).toEqual(['X']);
+    expect(late.get('X')?.salesE4).toBe(7);
+    expect(addEncodedDayEntries(new Map(), '', () => true).size).toBe(0);
+    expect(() => addEncodedDayEntries(new Map(), 'X\t1\t0\t0\t1\t1', () => true)).toThrow(
+      /malformed day entry/,
+    );
+    expect(() => encodeDayEntries(new Map([['2026-1-2', new Map()]]))).toThrow(/not a date/);
   });
 
-  test('weekday and branch groupings read the day summaries', () => {
-    expect(summarySource('weekday')).toEqual({ dim: 'day', field: 'weekday' });
-    expect(summarySource('branch')).toEqual({ dim: 'day', field: 'branch' });
-    expect(summarySource('product')).toEqual({ dim: 'product', field: 'key' });
+  test('exact money: day entries of large sums add up without rounding', () => {
+    const big = 900_000_000_0000; // ten-thousandths: 900 million in money per entry
+    const days = new Map(
+      ['2026-03-01', '2026-03-02', '2026-03-03'].map(
+        (d) => [d, new Map([['K', entry('K', big + 1, 1)]])] as const,
+      ),
+    );
+    expect(addEncodedDayEntries(new Map(), encodeDayEntries(days), () => true).get('K')?.salesE4).toBe(
+      3 * (big + 1),
+    );
   });
 });

@@ -25,50 +25,76 @@ function unescapeKey(key: string): string {
     : key;
 }
 
+function encodeLine(e: SummaryEntry): string {
+  return `${escapeKey(e.key)}\t${e.salesE4}\t${e.discountE4}\t${e.quantityE4}\t${e.lines}\t${e.receipts}`;
+}
+
+function byKey(a: SummaryEntry, b: SummaryEntry): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** One packed line (`key\tsalesE4\tdiscountE4\tquantityE4\tlines\treceipts`) added to `into`. */
+function addLine(into: SummaryTable, line: string): void {
+  const f = line.split('\t');
+  if (f.length !== 6) throw new Error(`malformed summary entry: ${JSON.stringify(line.slice(0, 200))}`);
+  addEntry(into, {
+    key: unescapeKey(f[0] as string),
+    salesE4: Number(f[1]),
+    discountE4: Number(f[2]),
+    quantityE4: Number(f[3]),
+    lines: Number(f[4]),
+    receipts: Number(f[5]),
+  });
+}
+
 /** The packed form: one line per key, keys in code-unit order, so equal tables encode equally. */
 export function encodeEntries(table: SummaryTable): string {
-  return [...table.values()]
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map(
-      (e) => `${escapeKey(e.key)}\t${e.salesE4}\t${e.discountE4}\t${e.quantityE4}\t${e.lines}\t${e.receipts}`,
-    )
-    .join('\n');
+  return [...table.values()].sort(byKey).map(encodeLine).join('\n');
 }
 
 /** Adds the packed entries to `into` (key by key); returns `into`. */
 export function addEncodedEntries(into: SummaryTable, packed: string): SummaryTable {
   if (packed === '') return into;
-  for (const line of packed.split('\n')) {
-    const f = line.split('\t');
-    if (f.length !== 6) throw new Error(`malformed summary entry: ${JSON.stringify(line.slice(0, 200))}`);
-    addEntry(into, {
-      key: unescapeKey(f[0] as string),
-      salesE4: Number(f[1]),
-      discountE4: Number(f[2]),
-      quantityE4: Number(f[3]),
-      lines: Number(f[4]),
-      receipts: Number(f[5]),
-    });
-  }
+  for (const line of packed.split('\n')) addLine(into, line);
   return into;
-}
-
-/** Takes the packed entries away from `table` (the month minus days outside a report's range); returns `table`. */
-export function subtractEncodedEntries(table: SummaryTable, packed: string): SummaryTable {
-  for (const e of decodeEntries(packed).values())
-    addEntry(table, {
-      key: e.key,
-      salesE4: -e.salesE4,
-      discountE4: -e.discountE4,
-      quantityE4: -e.quantityE4,
-      lines: -e.lines,
-      receipts: -e.receipts,
-    });
-  return table;
 }
 
 export function decodeEntries(packed: string): SummaryTable {
   return addEncodedEntries(new Map<string, SummaryEntry>(), packed);
+}
+
+/**
+ * The packed form of a day summary: the entries of each date, each line
+ * prefixed with its `YYYY-MM-DD` and a tab, dates ascending, keys in
+ * code-unit order within a date (so equal tables encode equally).
+ */
+export function encodeDayEntries(days: ReadonlyMap<string, SummaryTable>): string {
+  const lines: string[] = [];
+  for (const date of [...days.keys()].sort()) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`not a date: ${JSON.stringify(date)}`);
+    for (const e of [...(days.get(date) as SummaryTable).values()].sort(byKey))
+      lines.push(`${date}\t${encodeLine(e)}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Adds the day entries of the dates `keep` accepts to `into`, summed over
+ * those dates key by key; returns `into`. Lines of other dates are skipped
+ * on their date prefix, without being parsed.
+ */
+export function addEncodedDayEntries(
+  into: SummaryTable,
+  packed: string,
+  keep: (date: string) => boolean,
+): SummaryTable {
+  if (packed === '') return into;
+  for (const line of packed.split('\n')) {
+    if (line.charCodeAt(10) !== 9)
+      throw new Error(`malformed day entry: ${JSON.stringify(line.slice(0, 200))}`);
+    if (keep(line.slice(0, 10))) addLine(into, line.slice(11));
+  }
+  return into;
 }
 
 export function addEntry(into: SummaryTable, e: SummaryEntry): void {

@@ -6,7 +6,7 @@ import type {
   MonitorRepository,
   PartitionsRepository,
   PartitionViewsRepository,
-  SalesSummariesRepository,
+  SalesSummariesReader,
   TransactionsRepository,
 } from '@posflow/dal';
 import type { FileStore, Logger } from '@posflow/runtime';
@@ -46,7 +46,7 @@ export interface GatewayDeps {
   fileViews: FileRecordViewsRepository;
   rawFiles: FileStore;
   transactions: Pick<TransactionsRepository, 'queryTransactions' | 'streamRows' | 'streamLegacy'>;
-  summaries: Pick<SalesSummariesRepository, 'sums'>;
+  summaries: Pick<SalesSummariesReader, 'sums'>;
   enqueue: EnqueueService;
   queues: QueueInspector;
   cluster: ClusterReader;

@@ -9,11 +9,10 @@ import {
   MonitorRepository,
   PartitionViewsRepository,
   PartitionsRepository,
-  SalesSummariesRepository,
+  SalesSummariesReader,
   TransactionsRepository,
   ensureCoreIndexes,
-  monthSummaryIndexes,
-  partitionSummaryIndexes,
+  summaryIndexes,
   transactionIndexes,
 } from '@posflow/dal';
 import {
@@ -47,8 +46,7 @@ const db = mongo.db;
 await ensureCoreIndexes(db);
 await ensureIndexes(db, {
   [Collections.transactions]: transactionIndexes,
-  [Collections.partitionSummaries]: partitionSummaryIndexes,
-  [Collections.monthSummaries]: monthSummaryIndexes,
+  ...summaryIndexes,
 });
 
 const now = () => new Date();
@@ -91,7 +89,7 @@ const { app } = createApp({
   fileViews: new FileRecordViewsRepository(db),
   rawFiles: new FileStore(db, Collections.rawBucket),
   transactions: new TransactionsRepository(db),
-  summaries: new SalesSummariesRepository(db),
+  summaries: new SalesSummariesReader(db),
   enqueue,
   queues,
   cluster: createClusterReader({ inCluster: !!env.KUBERNETES_SERVICE_HOST, namespace: env.POSFLOW_NAMESPACE }),

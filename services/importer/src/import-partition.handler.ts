@@ -9,7 +9,7 @@ import type {
   JobsRepository,
   PartitionsRepository,
   RollupsRepository,
-  SalesSummariesRepository,
+  SalesSummariesWriter,
   TransactionsRepository,
 } from '@posflow/dal';
 import {
@@ -31,7 +31,7 @@ export interface ImportDeps {
   jobs: Pick<JobsRepository, 'refresh'>;
   transactions: Pick<TransactionsRepository, 'insertBatch' | 'deleteGeneration'>;
   rollups: Pick<RollupsRepository, 'insertMany' | 'deleteGeneration'>;
-  summaries: Pick<SalesSummariesRepository, 'insertGeneration' | 'deleteGeneration' | 'markMonthDirty'>;
+  summaries: Pick<SalesSummariesWriter, 'insertGeneration' | 'deleteGeneration' | 'markMonthDirty'>;
   artifacts: ArtifactSource;
   metrics: ImportMetrics;
   batchSize: number;

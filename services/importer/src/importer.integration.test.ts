@@ -12,7 +12,8 @@ import {
   MonitorRepository,
   PartitionsRepository,
   RollupsRepository,
-  SalesSummariesRepository,
+  SalesSummariesReader,
+  SalesSummariesWriter,
   TransactionsRepository,
   ensureCoreIndexes,
   ensureDataIndexes,
@@ -36,7 +37,8 @@ describe('importer against the real database', () => {
   let parts: PartitionsRepository;
   let tx: TransactionsRepository;
   let rollups: RollupsRepository;
-  let summaries: SalesSummariesRepository;
+  let summaries: SalesSummariesWriter;
+  let reports: SalesSummariesReader;
 
   beforeAll(async () => {
     mongo = await connectMongo(testMongoUrl().url, createLogger('t', 'silent'));
@@ -46,7 +48,8 @@ describe('importer against the real database', () => {
     parts = new PartitionsRepository(mongo.db);
     tx = new TransactionsRepository(mongo.db);
     rollups = new RollupsRepository(mongo.db);
-    summaries = new SalesSummariesRepository(mongo.db);
+    summaries = new SalesSummariesWriter(mongo.db);
+    reports = new SalesSummariesReader(mongo.db);
   });
   afterAll(async () => {
     await mongo?.db.dropDatabase();
@@ -136,7 +139,7 @@ describe('importer against the real database', () => {
     // rebuilt by the importers' loop from the dirty mark the load left)
     expect(await summaries.rebuildDirtyMonths()).toBeGreaterThan(0);
     for (const [from, to] of [[date, date], ['2026-02-01', '2026-02-28']] as const) {
-      const report = await summaries.sums({
+      const report = await reports.sums({
         from,
         to,
         dim: 'payment',
@@ -146,7 +149,7 @@ describe('importer against the real database', () => {
       });
       expect(report.reduce((s, r) => s + r.salesE4, 0)).toBe(products.reduce((s, r) => s + (r.amountE4 ?? 0), 0));
       expect(report.find((r) => r.key === 'CASH')?.receipts).toBe(new Set(cashRows.map((r) => r.receiptNo)).size);
-      const [total] = await summaries.sums({ from, to, dim: 'day', scope: 'all', field: null, branches: [key.branch] });
+      const [total] = await reports.sums({ from, to, dim: 'day', scope: 'all', field: null, branches: [key.branch] });
       expect(total?.receipts).toBe(new Set(stored.map((r) => r.receiptNo)).size);
       expect(total?.quantity).toBeCloseTo(stored.reduce((s, r) => s + (r.quantity ?? 0), 0), 6);
     }
@@ -178,7 +181,7 @@ describe('importer against the real database', () => {
     expect(await rollups.forGeneration(`${partitionId(key)}#1`)).toEqual([]);
     // the month summary now sums generation 2 only
     await summaries.rebuildDirtyMonths();
-    const month = await summaries.sums({ from: '2026-02-01', to: '2026-02-28', dim: 'day', scope: 'all', field: 'branch', branches: [key.branch] });
+    const month = await reports.sums({ from: '2026-02-01', to: '2026-02-28', dim: 'day', scope: 'all', field: 'branch', branches: [key.branch] });
     expect(month).toEqual([
       expect.objectContaining({ key: key.branch, salesE4: neu.reduce((s, r) => s + (r.amountE4 ?? 0), 0) }),
     ]);

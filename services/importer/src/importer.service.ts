@@ -4,7 +4,7 @@ import {
   MonitorRepository,
   PartitionsRepository,
   RollupsRepository,
-  SalesSummariesRepository,
+  SalesSummariesWriter,
   TransactionsRepository,
 } from '@posflow/dal';
 import type { Logger, Registry } from '@posflow/runtime';
@@ -29,7 +29,7 @@ export function createImporterService(deps: ImporterServiceDeps) {
   const jobs = new JobsRepository(deps.db, partitions);
   const transactions = new TransactionsRepository(deps.db);
   const rollups = new RollupsRepository(deps.db);
-  const summaries = new SalesSummariesRepository(deps.db);
+  const summaries = new SalesSummariesWriter(deps.db);
   const monitor = new MonitorRepository(deps.db);
   const metrics = createImportMetrics(deps.registry);
   const handler = createImportHandler({

@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MongoClient, type AnyBulkWriteOperation, type Document } from 'mongodb';
 import type { RollupDoc } from '@posflow/contracts';
-import { SalesSummariesRepository } from '@posflow/dal';
+import { SalesSummariesWriter } from '@posflow/dal';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const env = (k: string, d: number) => Number(process.env[k] ?? d);
@@ -133,7 +133,7 @@ try {
   const seedStart = performance.now();
   let rowCount = 0;
   let rollupCount = 0;
-  const summaries = new SalesSummariesRepository(db);
+  const summaries = new SalesSummariesWriter(db);
   const months = new Set<string>();
   let summaryCount = 0;
   let summarisedRows = 0;
@@ -156,7 +156,7 @@ try {
       for (const pos of [1, 2]) {
         const p = partitionData(b, pos, date);
         // every day gets its sales summaries (what reports read); rows and rollups only the last ROW_DAYS
-        const packed = SalesSummariesRepository.partitionDocs({ branch: b, pos, date }, 1, p.rollups as unknown as RollupDoc[]);
+        const packed = SalesSummariesWriter.partitionDocs({ branch: b, pos, date }, 1, p.rollups as unknown as RollupDoc[]);
         pending.summaries.push(...packed);
         summaryCount += packed.length;
         summarisedRows += p.rows.length;

@@ -15,7 +15,7 @@ import {
   type TransactionDoc,
 } from '@posflow/contracts';
 import { createRng } from '@posflow/synth';
-import { SalesSummariesRepository } from '@posflow/dal';
+import { SalesSummariesWriter } from '@posflow/dal';
 import { partitionRows, rollupsOf } from './dashboard-seed.rows.js';
 
 /**
@@ -139,7 +139,7 @@ export async function seedDashboard(db: Db): Promise<SeedFacts> {
   await db.collection<PartitionDoc>(Collections.partitions).insertMany(partitions);
   await db.collection<TransactionDoc>(Collections.transactions).insertMany(transactions);
   await db.collection<RollupDoc>(Collections.rollups).insertMany(rollups);
-  await new SalesSummariesRepository(db).insertFromRollups(rollups);
+  await new SalesSummariesWriter(db).insertFromRollups(rollups);
   await db.collection<JobDoc>(Collections.jobs).insertMany(seedJobs(partitions, facts));
   await db.collection<MonitorDoc>(Collections.monitor).insertMany(seedMonitor());
   facts.rawFileNames = await seedRawFiles(db);

@@ -12,11 +12,10 @@ import {
   MonitorRepository,
   PartitionViewsRepository,
   PartitionsRepository,
-  SalesSummariesRepository,
+  SalesSummariesReader,
   TransactionsRepository,
   ensureCoreIndexes,
-  monthSummaryIndexes,
-  partitionSummaryIndexes,
+  summaryIndexes,
   transactionIndexes,
 } from '@posflow/dal';
 import {
@@ -75,8 +74,7 @@ export async function startHarness(settings: Partial<GatewaySettings> = {}): Pro
   await ensureCoreIndexes(mongo.db);
   await ensureIndexes(mongo.db, {
     [Collections.transactions]: transactionIndexes,
-    [Collections.partitionSummaries]: partitionSummaryIndexes,
-    [Collections.monthSummaries]: monthSummaryIndexes,
+    ...summaryIndexes,
   });
   const amqp = new AmqpClient({
     url: vhost.amqpUrl,
@@ -124,7 +122,7 @@ export async function startHarness(settings: Partial<GatewaySettings> = {}): Pro
     fileViews: new FileRecordViewsRepository(db),
     rawFiles: new FileStore(db, Collections.rawBucket),
     transactions: new TransactionsRepository(db),
-    summaries: new SalesSummariesRepository(db),
+    summaries: new SalesSummariesReader(db),
     enqueue: new EnqueueService({
       partitions,
       views: partitionViews,

@@ -8,7 +8,7 @@ import {
   type RollupDoc,
   type TransactionDoc,
 } from '@posflow/contracts';
-import { SalesSummariesRepository, type PartitionsRepository } from '@posflow/dal';
+import { SalesSummariesWriter, type PartitionsRepository } from '@posflow/dal';
 
 /** A ParsedRow with plausible defaults (tests override what they assert on). */
 export function makeRow(key: PartitionKey, line: number, over: Partial<ParsedRow> = {}): ParsedRow {
@@ -132,7 +132,7 @@ export async function seedLoaded(
   }));
   if (docs.length) await db.collection<TransactionDoc>(Collections.transactions).insertMany(docs);
   const rollups = opts.rollups !== false && rows.length ? rollupsFor(key, generation, rows) : [];
-  const summaries = new SalesSummariesRepository(db);
+  const summaries = new SalesSummariesWriter(db);
   if (rollups.length) {
     await db.collection<RollupDoc>(Collections.rollups).insertMany(rollups);
     await summaries.insertGeneration(key, generation, rollups);

@@ -1,0 +1,339 @@
+import { MongoServerError, type AnyBulkWriteOperation, type Collection, type Db } from 'mongodb';
+import {
+  Collections,
+  ROLLUP_DIMENSIONS,
+  SUMMARY_LAYOUT,
+  partitionId,
+  type DaySummaryDoc,
+  type MonthSummaryDirtyDoc,
+  type MonthSummaryDoc,
+  type MonthSummaryHeadDoc,
+  type PartitionDoc,
+  type PartitionKey,
+  type PartitionSummaryDoc,
+  type RollupDoc,
+  type RollupScope,
+} from '@posflow/contracts';
+import { duplicateKeyCount } from './duplicate-keys.js';
+import { pgOf } from './generation-snapshot.js';
+import { RevisionClaims } from './revision-claims.js';
+import {
+  addEntry,
+  decodeEntries,
+  encodeDayEntries,
+  encodeEntries,
+  packRollups,
+  type SummaryEntry,
+  type SummaryTable,
+} from './summary-entries.js';
+
+const SCOPES = ['all', 'products'] as const satisfies readonly RollupScope[];
+
+/** A branch-month's sums per `<dim>|<scope>`: over the month, and per date. */
+interface MonthTables {
+  month: Map<string, SummaryTable>;
+  days: Map<string, Map<string, SummaryTable>>;
+}
+
+function tableOf<K>(tables: Map<K, SummaryTable>, id: K): SummaryTable {
+  let t = tables.get(id);
+  if (!t) tables.set(id, (t = new Map<string, SummaryEntry>()));
+  return t;
+}
+
+/**
+ * What the importer (and seeds) write of the sales summaries: partition
+ * summaries with each load, dirty marks, and the month and day summaries
+ * rebuilt from them. Reports read them through `SalesSummariesReader`.
+ */
+export class SalesSummariesWriter {
+  readonly parts: Collection<PartitionSummaryDoc>;
+  readonly months: Collection<MonthSummaryDoc>;
+  readonly days: Collection<DaySummaryDoc>;
+  private readonly heads: Collection<MonthSummaryHeadDoc>;
+  private readonly dirty: Collection<MonthSummaryDirtyDoc>;
+  private readonly partitions: Collection<PartitionDoc>;
+  private readonly rollups: Collection<RollupDoc>;
+  private readonly claims: RevisionClaims;
+  /** Heads of an older layout were marked dirty (once per process, see `rebuildDirtyMonths`). */
+  private layoutChecked = false;
+
+  constructor(db: Db) {
+    this.parts = db.collection(Collections.partitionSummaries);
+    this.months = db.collection(Collections.monthSummaries);
+    this.days = db.collection(Collections.daySummaries);
+    this.heads = db.collection(Collections.monthSummaryHeads);
+    this.dirty = db.collection(Collections.monthSummaryDirty);
+    this.partitions = db.collection(Collections.partitions);
+    this.rollups = db.collection(Collections.rollups);
+    this.claims = new RevisionClaims(
+      db.collection(Collections.monthSummaryRevs),
+      async (id) => (await this.heads.findOne({ _id: id }, { projection: { rev: 1 } }))?.rev ?? 0,
+      { label: 'month summary', releasePrevious: true },
+    );
+  }
+
+  /** The partition summaries of one generation, from its rollups (a pure function of them). */
+  static partitionDocs(
+    key: PartitionKey,
+    generation: number,
+    rollups: readonly RollupDoc[],
+  ): PartitionSummaryDoc[] {
+    const pid = partitionId(key);
+    const pg = pgOf(pid, generation);
+    const packed = packRollups(rollups, ROLLUP_DIMENSIONS);
+    return ROLLUP_DIMENSIONS.map((dim) => ({
+      _id: `${pg}|${dim}`,
+      partitionId: pid,
+      generation,
+      pg,
+      branch: key.branch,
+      pos: key.pos,
+      date: key.date,
+      ym: key.date.slice(0, 7),
+      dim,
+      ...(packed.get(dim) as Record<RollupScope, string>),
+    }));
+  }
+
+  /** Writes one generation's summaries; a document already there (an earlier attempt) is identical. */
+  async insertGeneration(
+    key: PartitionKey,
+    generation: number,
+    rollups: readonly RollupDoc[],
+  ): Promise<void> {
+    await this.insertGenerationDocs(SalesSummariesWriter.partitionDocs(key, generation, rollups));
+  }
+
+  /**
+   * Partition summaries for every generation among `rollups`, then a rebuild
+   * of every month they touch: for data written without the importer (seeds,
+   * benchmarks) and for back-filling summaries of older loads.
+   */
+  async insertFromRollups(
+    rollups: readonly RollupDoc[],
+    opts: { refresh?: boolean } = {},
+  ): Promise<string[]> {
+    const byPg = new Map<string, RollupDoc[]>();
+    for (const r of rollups) {
+      const list = byPg.get(r.pg);
+      if (list) list.push(r);
+      else byPg.set(r.pg, [r]);
+    }
+    const docs = [...byPg.values()].flatMap((rs) => {
+      const r = rs[0] as RollupDoc;
+      return SalesSummariesWriter.partitionDocs(r, r.generation, rs);
+    });
+    for (let i = 0; i < docs.length; i += 1_000) await this.insertGenerationDocs(docs.slice(i, i + 1_000));
+    const months = [
+      ...new Set([...byPg.values()].map((rs) => `${rs[0]?.branch}|${rs[0]?.date.slice(0, 7)}`)),
+    ];
+    if (opts.refresh !== false) await this.refreshMonths(months);
+    return months;
+  }
+
+  async deleteGeneration(pg: string): Promise<number> {
+    return (await this.parts.deleteMany({ pg })).deletedCount;
+  }
+
+  /**
+   * Records that a load changed (branch, month): one insert, idempotent per
+   * generation. The month is rebuilt by `rebuildDirtyMonths` (the importers
+   * run it every few seconds), so a burst of loads of one month costs one
+   * rebuild, not one each, and a crash leaves the mark for the next run.
+   */
+  async markMonthDirty(branch: string, ym: string, pg: string): Promise<void> {
+    await this.insertMark({
+      _id: `${branch}|${ym}|${pg}`,
+      branch,
+      year: Number(ym.slice(0, 4)),
+      ym,
+      at: new Date(),
+    });
+  }
+
+  /**
+   * Rebuilds every month marked dirty, once each, then removes the marks it
+   * read (a mark made during the rebuild stays for the next run). Several
+   * importers may run this at once: the rebuilds are revision-claimed.
+   * Returns the months rebuilt or found unchanged. The first run of a process
+   * also marks the months whose summaries an older layout wrote (no day
+   * summaries yet): reports read those from partition summaries until rebuilt.
+   */
+  async rebuildDirtyMonths(): Promise<number> {
+    if (!this.layoutChecked) {
+      await this.markOlderLayouts();
+      this.layoutChecked = true;
+    }
+    const marks = await this.dirty.find({}, { projection: { branch: 1, ym: 1 } }).toArray();
+    const months = new Map<string, string[]>();
+    for (const m of marks)
+      months.set(`${m.branch}|${m.ym}`, [...(months.get(`${m.branch}|${m.ym}`) ?? []), m._id]);
+    for (const [month, ids] of months) {
+      await this.refreshMonths([month]);
+      for (const id of ids) await this.dirty.deleteOne({ _id: id });
+    }
+    return months.size;
+  }
+
+  /** `refreshMonth` for each `<branch>|<YYYY-MM>`. */
+  async refreshMonths(months: Iterable<string>): Promise<void> {
+    for (const m of months) {
+      const cut = m.lastIndexOf('|');
+      await this.refreshMonth(m.slice(0, cut), m.slice(cut + 1));
+    }
+  }
+
+  /**
+   * Rebuilds the month and day summaries of (branch, `YYYY-MM`) from the
+   * current generations' partition summaries. Concurrent rebuilds of one
+   * month are ordered by the head's revision: a rebuild reads the head
+   * before its sources and claims revision + 1 before writing (see
+   * RevisionClaims), and the head is written last, so the final write always
+   * saw every load that had flipped before it. A loser re-reads and
+   * rebuilds. Nothing to do when the head already lists the same generations
+   * in the current layout. A generation loaded before summaries existed gets
+   * its partition summaries built from its rollups here.
+   */
+  async refreshMonth(branch: string, ym: string): Promise<'rebuilt' | 'unchanged'> {
+    const headId = `${branch}|${ym}`;
+    return this.claims.run<'rebuilt' | 'unchanged'>(headId, async () => {
+      const head = await this.heads.findOne({ _id: headId });
+      const rev = head?.rev ?? 0;
+      const current = await this.currentOfMonth(branch, ym);
+      const parts = [...current]
+        .map(([id, g]) => pgOf(id, g))
+        .sort()
+        .join(',');
+      if (head && head.parts === parts && head.layout === SUMMARY_LAYOUT) return { done: 'unchanged' };
+      const tables = await this.monthTables(branch, ym, current);
+      return {
+        rev,
+        write: async () => {
+          await this.writeSummaries(branch, ym, parts, tables);
+          await this.heads.replaceOne(
+            { _id: headId },
+            { rev: rev + 1, parts, layout: SUMMARY_LAYOUT, updatedAt: new Date() },
+            { upsert: true },
+          );
+          return 'rebuilt';
+        },
+      };
+    });
+  }
+
+  /** One branch-month's day summaries, then its month summaries (every dimension of each). */
+  private async writeSummaries(
+    branch: string,
+    ym: string,
+    parts: string,
+    tables: MonthTables,
+  ): Promise<void> {
+    const updatedAt = new Date();
+    const base = { branch, year: Number(ym.slice(0, 4)), ym, parts, updatedAt };
+    const upsert = <T extends { _id: string }>(doc: T): AnyBulkWriteOperation<T> => ({
+      replaceOne: { filter: { _id: doc._id } as never, replacement: doc, upsert: true },
+    });
+    const days: DaySummaryDoc[] = ROLLUP_DIMENSIONS.map((dim) => ({
+      _id: `${branch}|${ym}|${dim}`,
+      ...base,
+      dim,
+      all: encodeDayEntries(tables.days.get(`${dim}|all`) ?? new Map<string, SummaryTable>()),
+      products: encodeDayEntries(tables.days.get(`${dim}|products`) ?? new Map<string, SummaryTable>()),
+    }));
+    const months: MonthSummaryDoc[] = ROLLUP_DIMENSIONS.map((dim) => ({
+      _id: `${branch}|${ym}|${dim}`,
+      ...base,
+      dim,
+      all: encodeEntries(tables.month.get(`${dim}|all`) ?? new Map<string, SummaryEntry>()),
+      products: encodeEntries(tables.month.get(`${dim}|products`) ?? new Map<string, SummaryEntry>()),
+    }));
+    await this.days.bulkWrite(days.map(upsert));
+    await this.months.bulkWrite(months.map(upsert));
+  }
+
+  /** Marks every month whose head an older layout wrote (or that has none of the current layout) dirty. */
+  private async markOlderLayouts(): Promise<void> {
+    const heads = await this.heads.find({}, { projection: { layout: 1 } }).toArray();
+    for (const h of heads) {
+      if (h.layout === SUMMARY_LAYOUT) continue;
+      const cut = h._id.lastIndexOf('|');
+      const ym = h._id.slice(cut + 1);
+      await this.insertMark({
+        _id: `${h._id}|layout${SUMMARY_LAYOUT}`,
+        branch: h._id.slice(0, cut),
+        year: Number(ym.slice(0, 4)),
+        ym,
+        at: new Date(),
+      });
+    }
+  }
+
+  private async insertMark(mark: MonthSummaryDirtyDoc): Promise<void> {
+    try {
+      await this.dirty.insertOne(mark);
+    } catch (err) {
+      if (!(err instanceof MongoServerError) || err.code !== 11000) throw err;
+    }
+  }
+
+  /** partitionId → current generation of a branch's loaded partitions in one month (`{branch}` equality). */
+  private async currentOfMonth(branch: string, ym: string): Promise<Map<string, number>> {
+    const docs = await this.partitions.find({ branch }, { projection: { date: 1, generation: 1 } }).toArray();
+    return new Map(
+      docs
+        .filter((d) => d.generation > 0 && d.date.startsWith(ym))
+        .map((d) => [d._id, d.generation] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
+  }
+
+  private async monthTables(branch: string, ym: string, current: Map<string, number>): Promise<MonthTables> {
+    const wanted = new Set([...current].map(([id, g]) => pgOf(id, g)));
+    const docs = (await this.parts.find({ branch, ym }).toArray()).filter((d) => wanted.has(d.pg));
+    const have = new Set(docs.map((d) => d.pg));
+    for (const pg of wanted) {
+      if (have.has(pg)) continue;
+      // Loaded before summaries existed (or their insert was lost): build them from the rollups.
+      const sample = await this.partitions.findOne({ _id: pg.slice(0, pg.lastIndexOf('#')) });
+      if (!sample) continue;
+      const rollups = await this.rollups.find({ pg }).toArray();
+      const built = SalesSummariesWriter.partitionDocs(
+        sample,
+        Number(pg.slice(pg.lastIndexOf('#') + 1)),
+        rollups,
+      );
+      await this.insertGenerationDocs(built);
+      docs.push(...built);
+    }
+    const out: MonthTables = { month: new Map(), days: new Map() };
+    for (const d of docs) {
+      for (const scope of SCOPES) {
+        const id = `${d.dim}|${scope}`;
+        const month = tableOf(out.month, id);
+        let byDate = out.days.get(id);
+        if (!byDate) out.days.set(id, (byDate = new Map<string, SummaryTable>()));
+        const day = tableOf(byDate, d.date);
+        for (const e of decodeEntries(d[scope]).values()) {
+          addEntry(month, e);
+          addEntry(day, e);
+        }
+      }
+    }
+    return out;
+  }
+
+  private async insertGenerationDocs(docs: PartitionSummaryDoc[]): Promise<void> {
+    try {
+      await this.parts.insertMany(docs, { ordered: false });
+    } catch (err) {
+      if (duplicateKeyCount(err) === null) throw err;
+    }
+  }
+}
+
+/**
+ * @deprecated The writer's name before the reader was split off, kept while
+ * services/importer's month summary rebuilder (another change under way) names it.
+ */
+export type SalesSummariesRepository = SalesSummariesWriter;

@@ -1,0 +1,115 @@
+import type { RollupDimension, SalesGroup } from '@posflow/contracts';
+
+/** Which field of a summary a report groups by: the entry key, or the date/weekday/branch of a `day` entry. */
+export type SummaryGroupField = 'key' | 'date' | 'weekday' | 'branch' | null;
+
+/** Which summary dimension and field a report grouping reads (weekday and branch read the `day` summaries). */
+export function summarySource(groupBy: SalesGroup): {
+  dim: RollupDimension;
+  field: Exclude<SummaryGroupField, null>;
+} {
+  switch (groupBy) {
+    case 'day':
+      return { dim: 'day', field: 'date' };
+    case 'weekday':
+      return { dim: 'day', field: 'weekday' };
+    case 'branch':
+      return { dim: 'day', field: 'branch' };
+    case 'hour':
+    case 'daypart':
+    case 'department':
+    case 'product':
+    case 'category':
+    case 'payment':
+    case 'discount':
+      return { dim: groupBy, field: 'key' };
+  }
+}
+
+/** `YYYY-MM-DD` plus `n` days (business dates are calendar dates: UTC arithmetic, no time zone). */
+export function addDays(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Last date of a `YYYY-MM` month. */
+export function lastDayOfMonth(ym: string): string {
+  const [y, m] = ym.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/** Every date of a calendar month. */
+export function monthDays(ym: string): string[] {
+  const out: string[] = [];
+  for (let d = `${ym}-01`; d.startsWith(ym); d = addDays(d, 1)) out.push(d);
+  return out;
+}
+
+/** Day of the week of a date, `0` (Sunday) to `6`, as reports key it. */
+export function weekdayOf(date: string): string {
+  return String(new Date(`${date}T00:00:00Z`).getUTCDay());
+}
+
+/** The calendar years a range touches, ascending. */
+export function yearsOf(from: string, to: string): number[] {
+  const out: number[] = [];
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)); y++) out.push(y);
+  return out;
+}
+
+/** Dates of a range split into whole calendar months and the loose days at either end. */
+export function splitRange(from: string, to: string): { months: string[]; days: string[] } {
+  const months: string[] = [];
+  const days: string[] = [];
+  for (let d = from; d <= to; ) {
+    const ym = d.slice(0, 7);
+    const last = lastDayOfMonth(ym);
+    if (d.endsWith('-01') && last <= to) {
+      months.push(ym);
+      d = addDays(last, 1);
+    } else {
+      days.push(d);
+      d = addDays(d, 1);
+    }
+  }
+  return { months, days };
+}
+
+/** Where a report reads each part of its range. */
+export interface SummaryReadPlan {
+  /** Whole months: the month summaries (one `{dim, year}` read per year). */
+  months: string[];
+  /** Months whose loose days come from the day summaries (one `{dim, ym}` read each). */
+  dayMonths: string[];
+  /** Dates read from their partition summaries (one `{dim, date}` read each). */
+  dates: string[];
+}
+
+/**
+ * Splits a range into summary reads. A month with a pending rebuild (in
+ * `pending`, a dirty mark) is read date by date from the partition
+ * summaries, so a report never lags a finished load. Otherwise whole months
+ * come from the month summaries and loose days from the day summaries, except
+ * in a month with at most `directDays` loose days: one date's partition
+ * summaries are smaller than a month of day summaries for every branch.
+ */
+export function planSummaryReads(
+  from: string,
+  to: string,
+  pending: ReadonlySet<string>,
+  directDays: number,
+): SummaryReadPlan {
+  const split = splitRange(from, to);
+  const plan: SummaryReadPlan = { months: [], dayMonths: [], dates: [] };
+  for (const ym of split.months) {
+    if (pending.has(ym)) plan.dates.push(...monthDays(ym));
+    else plan.months.push(ym);
+  }
+  const loose = new Map<string, string[]>();
+  for (const d of split.days) loose.set(d.slice(0, 7), [...(loose.get(d.slice(0, 7)) ?? []), d]);
+  for (const [ym, days] of loose) {
+    if (pending.has(ym) || days.length <= directDays) plan.dates.push(...days);
+    else plan.dayMonths.push(ym);
+  }
+  plan.dates.sort();
+  return plan;
+}
