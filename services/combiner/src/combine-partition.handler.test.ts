@@ -49,12 +49,20 @@ const fakeEngine: CombineEnginePort<unknown> = {
 };
 
 function setup(
-  opts: { status?: PartitionStatus; casCombined?: boolean; published?: boolean; raw?: string } = {},
+  opts: {
+    status?: PartitionStatus;
+    claimedGeneration?: number;
+    casCombined?: boolean;
+    /** An artifact of generation 2 built for this request before (its import request published or not). */
+    previous?: 'published' | 'unpublished';
+    raw?: string;
+  } = {},
 ) {
   const doc = {
     _id: 'BMC_1_2026-02-09',
     ...key,
     status: opts.status ?? 'fetched',
+    claimedGeneration: opts.claimedGeneration ?? 2,
     jobIds: [],
   } as unknown as PartitionDoc;
   const combinable = ['fetched', 'loaded', 'stale', 'failed', 'combined', 'combining'].includes(doc.status);
@@ -85,7 +93,15 @@ function setup(
     },
     artifacts: {
       forRequest: vi.fn(async () =>
-        opts.published ? { id: 'f'.repeat(24), generation: 2, rows: 1, dropped: 0, published: true } : null,
+        opts.previous
+          ? {
+              id: 'f'.repeat(24),
+              generation: 2,
+              rows: 5,
+              dropped: 1,
+              published: opts.previous === 'published',
+            }
+          : null,
       ),
       write: vi.fn(async (_m, rows: AsyncIterable<ParsedRow>) => {
         let n = 0;
@@ -153,18 +169,60 @@ describe('combine partition handler', () => {
   });
 
   test('a run whose generation was overtaken discards its output and publishes nothing', async () => {
-    const { deps, published, handler } = setup({ casCombined: false });
+    const { deps, published, handler } = setup({ casCombined: false, claimedGeneration: 4 });
     expect(await handler(msg(), ctx)).toEqual({ action: 'ack' });
     expect(published).toHaveLength(0);
     expect(deps.artifacts.delete).toHaveBeenCalledWith('a'.repeat(24));
     expect(deps.droppedRows.deleteGeneration).toHaveBeenCalledWith(key, 3);
   });
 
-  test('a duplicate of a request already handed to the importer is acked without work', async () => {
-    const { deps, published, handler } = setup({ published: true });
-    expect(await handler(msg(), ctx)).toEqual({ action: 'ack' });
+  test('a run whose own claim was undone by a concurrent write discards its output and is retried', async () => {
+    // The partition went back to `fetched` with the claim of generation 3 gone (FerretDB lost update).
+    const { deps, published, handler } = setup({ casCombined: false, claimedGeneration: 2 });
+    await expect(handler(msg(), ctx)).rejects.toMatchObject({ name: 'TransientError', kind: 'claim-lost' });
     expect(published).toHaveLength(0);
-    expect(deps.partitions.transition).not.toHaveBeenCalled();
+    expect(deps.artifacts.delete).toHaveBeenCalledWith('a'.repeat(24));
+  });
+
+  test('a duplicate of a request already handed to the importer is acked without work once the partition moved on', async () => {
+    for (const status of ['importing', 'loaded', 'combining'] as const) {
+      const { deps, published, handler } = setup({ previous: 'published', status });
+      expect(await handler(msg(), ctx)).toEqual({ action: 'ack' });
+      expect(published).toHaveLength(0);
+      expect(deps.partitions.transition).not.toHaveBeenCalled();
+    }
+  });
+
+  test('a redelivered request whose partition still waits in combined asks for the same import again', async () => {
+    for (const previous of ['published', 'unpublished'] as const) {
+      const { deps, published, handler } = setup({ previous, status: 'combined', claimedGeneration: 2 });
+      expect(await handler(msg(), ctx)).toEqual({ action: 'ack' });
+      // The same message as the first run's: the importer loads generation 2 once however often it is asked.
+      expect(published).toEqual([
+        expect.objectContaining({
+          id: 'import:BMC_1_2026-02-09:g2',
+          payload: expect.objectContaining({
+            artifactId: 'f'.repeat(24),
+            generation: 2,
+            rows: 5,
+            dropped: 1,
+          }),
+        }),
+      ]);
+      expect(deps.partitions.transition).not.toHaveBeenCalled();
+      expect(deps.artifacts.write).not.toHaveBeenCalled();
+      expect(vi.mocked(deps.artifacts.markPublished).mock.calls.length).toBe(
+        previous === 'published' ? 0 : 1,
+      );
+    }
+  });
+
+  test('a redelivered request whose first run never finished is combined again', async () => {
+    // Generation 2 was written but the partition never got to `combined` with it (the run died).
+    const { deps, published, handler } = setup({ previous: 'unpublished', status: 'combining' });
+    expect(await handler(msg(), ctx)).toEqual({ action: 'ack' });
+    expect(deps.artifacts.write).toHaveBeenCalled();
+    expect(published).toEqual([expect.objectContaining({ id: 'import:BMC_1_2026-02-09:g3' })]);
   });
 
   test('a poison rd5000 fails permanently and leaves no dropped rows of its generation', async () => {

@@ -26,7 +26,7 @@ import {
   type Outcome,
 } from '@posflow/runtime';
 import type { Readable } from 'node:stream';
-import type { ArtifactStore } from './adapters/artifact.store.js';
+import type { ArtifactStore, StoredArtifact } from './adapters/artifact.store.js';
 import type { CombineMetrics } from './adapters/combine.metrics.js';
 import { DroppedRowsSink } from './adapters/dropped-rows.sink.js';
 import { PoisonGuard } from './adapters/poison-guard.transform.js';
@@ -77,9 +77,11 @@ const RESOLVED_BY = 'combiner:recombine';
  * files through the engine into a parsed artifact, record what was dropped,
  * move the partition to `combined` and ask for its import. Only the run that
  * holds the partition's latest claimed generation may finish (compare-and-set
- * on `claimedGeneration`), and it publishes exactly one ImportRequested for
- * that generation, so a redelivery or a concurrent duplicate never yields two
- * import requests for one generation. A poison file throws PoisonFileError
+ * on `claimedGeneration`), and it publishes the ImportRequested of that
+ * generation (one message id per generation). A redelivery of a finished
+ * request claims nothing new: while the partition still waits in `combined`
+ * it publishes that same import request again, so no hand-off depends on a
+ * single message surviving. A poison file throws PoisonFileError
  * (permanent → dead-letter; combine-dead-letter.hook.ts marks the partition failed).
  */
 export function createCombinePartitionHandler<R>(deps: CombinePartitionDeps<R>): Handler<'combine'> {
@@ -87,12 +89,9 @@ export function createCombinePartitionHandler<R>(deps: CombinePartitionDeps<R>):
     const { partition: key, jobId } = message.payload;
     const pid = partitionId(key);
 
-    // A duplicate of a request whose import was already requested: nothing left to do.
+    // A request seen before (redelivered after a broker outage, or a duplicate).
     const previous = await deps.artifacts.forRequest(message.id);
-    if (previous?.published) {
-      ctx.logger.info({ generation: previous.generation }, 'combine already done for this request');
-      return Outcomes.ack();
-    }
+    if (previous && (await handOffAgain(previous, key, jobId, ctx))) return Outcomes.ack();
 
     const started = await deps.partitions.transition(key, COMBINABLE, 'combining', {}, {}, ['failure']);
     if (!started) return notCombinable(key, ctx);
@@ -100,7 +99,6 @@ export function createCombinePartitionHandler<R>(deps: CombinePartitionDeps<R>):
     const log = ctx.logger.child({ generation });
 
     const files = await chosenFiles(deps, key);
-    const sources = files.map((f) => ({ type: f.type, fileId: f.gridfsId, sha256: f.sha256 }));
     const sourceHash = sourceHashOf(files);
 
     const summary = new DropSummary();
@@ -152,30 +150,25 @@ export function createCombinePartitionHandler<R>(deps: CombinePartitionDeps<R>):
       { claimedGeneration: generation },
     );
     if (!done) {
-      // A newer claim (redelivery, recombine, re-fetch) owns the partition now: this run's output is not wanted.
+      // This run's output is not wanted: a newer claim (redelivery, recombine, re-fetch) owns the partition,
+      // or our own claim was undone by a concurrent write (FerretDB 1.x rewrites whole documents).
       await deps.artifacts.delete(artifact.id);
       await deps.droppedRows.deleteGeneration(key, generation);
+      const now = await deps.partitions.get(key);
+      if ((now?.claimedGeneration ?? 0) <= generation)
+        throw new TransientError('the combine claim was undone by a concurrent write', 'claim-lost');
       log.info({ artifactId: artifact.id }, 'combine superseded by a newer claim, output discarded');
       return Outcomes.ack();
     }
     await deps.droppedRows.deleteOlderThan(key, generation);
     await recordMonitor(deps, key, files, summary);
 
-    const request: ImportRequestedV1 = makeMessage(
-      'import.requested',
-      1,
-      {
-        partition: key,
-        ...(jobId ? { jobId } : {}),
-        artifactId: artifact.id,
-        generation,
-        rows: artifact.rows,
-        dropped: summary.total,
-        sourceHash,
-        sources,
-      },
-      // One id per (partition, generation): the importer can tell duplicates apart from new work.
-      `import:${pid}:g${generation}`,
+    const request = importRequest(
+      key,
+      jobId,
+      { id: artifact.id, generation, rows: artifact.rows },
+      summary.total,
+      files,
     );
     await deps.publisher.publish('import', request);
     await deps.artifacts.markPublished(artifact.id);
@@ -195,6 +188,33 @@ export function createCombinePartitionHandler<R>(deps: CombinePartitionDeps<R>):
     return Outcomes.ack();
   };
 
+  /**
+   * For a request whose combine ran before: while the partition still waits in
+   * `combined` for that run's generation, its import request is published
+   * again (the same message: the importer loads a generation once). The first
+   * one may be gone, e.g. consumed by an import whose claim a concurrent write
+   * undid. True when nothing else is left to do; false when the request must
+   * be combined (its run never finished).
+   */
+  async function handOffAgain(
+    previous: StoredArtifact,
+    key: PartitionKey,
+    jobId: string | undefined,
+    ctx: HandlerContext,
+  ): Promise<boolean> {
+    const doc = await deps.partitions.get(key);
+    if (doc?.status !== 'combined' || doc.claimedGeneration !== previous.generation) {
+      if (previous.published)
+        ctx.logger.info({ generation: previous.generation }, 'combine already done for this request');
+      return previous.published;
+    }
+    const files = await chosenFiles(deps, key);
+    await deps.publisher.publish('import', importRequest(key, jobId, previous, previous.dropped, files));
+    if (!previous.published) await deps.artifacts.markPublished(previous.id);
+    ctx.logger.info({ generation: previous.generation }, 'import requested again for a combine already done');
+    return true;
+  }
+
   async function notCombinable(key: PartitionKey, ctx: HandlerContext): Promise<Outcome> {
     const doc = await deps.partitions.get(key);
     if (!doc) throw new PermanentError(`partition ${partitionId(key)} does not exist`, 'unknown-partition');
@@ -204,6 +224,31 @@ export function createCombinePartitionHandler<R>(deps: CombinePartitionDeps<R>):
     ctx.logger.info({ status: doc.status }, 'combine skipped');
     return Outcomes.ack();
   }
+}
+
+/** The import request of a combined generation; one id per (partition, generation), so the importer can tell duplicates from new work. */
+function importRequest(
+  key: PartitionKey,
+  jobId: string | undefined,
+  artifact: { id: string; generation: number; rows: number },
+  dropped: number,
+  files: readonly FileRecordDoc[],
+): ImportRequestedV1 {
+  return makeMessage(
+    'import.requested',
+    1,
+    {
+      partition: key,
+      ...(jobId ? { jobId } : {}),
+      artifactId: artifact.id,
+      generation: artifact.generation,
+      rows: artifact.rows,
+      dropped,
+      sourceHash: sourceHashOf(files),
+      sources: files.map((f) => ({ type: f.type, fileId: f.gridfsId, sha256: f.sha256 })),
+    },
+    `import:${partitionId(key)}:g${artifact.generation}`,
+  );
 }
 
 /** The chosen file per type; when none is marked yet (e.g. an upload), chooses now with the engine's rule. */

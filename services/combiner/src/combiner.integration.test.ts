@@ -266,13 +266,14 @@ describe.skipIf(!HAVE_FIXTURES)('combiner service on the real broker and databas
     expect(artifacts).toBe(0);
   });
 
-  test('the same combine request delivered again never yields two import requests for one generation', async () => {
+  test('the same combine request delivered again never claims a second generation for it', async () => {
     const { files } = fixtureGroup('B-SMS_1_2026-02-09');
     const key = { branch: 'B-SMS', pos: 2, date: '2026-02-09' };
     await seedPartition(combiner.mongo, key, asPos(files, 2));
     const first = await probe.publishCombine(key);
     await waitImport(key, 1);
-    // A duplicate after the import was requested: recognised by its message id, nothing happens.
+    // A duplicate after the import was requested, the partition still `combined` (no importer here):
+    // recognised by its message id, it asks for the same import again (same message id), no new combine.
     await probe.publishCombine(key, { message: first });
     // A redelivery after a crash mid-combine: the crashed run had moved the partition to `combining`
     // and claimed generation 1, and published nothing. The new delivery claims 2 and finishes.
@@ -290,7 +291,9 @@ describe.skipIf(!HAVE_FIXTURES)('combiner service on the real broker and databas
     await waitImport(sentinel, 1);
     await collectImports();
 
-    expect(importsFor(key).map((m) => m.payload.generation)).toEqual([1]);
+    expect(importsFor(key).map((m) => m.payload.generation)).toEqual([1, 1]);
+    expect(new Set(importsFor(key).map((m) => m.id)).size).toBe(1);
+    expect((await partitions.get(key))?.claimedGeneration).toBe(1);
     expect(importsFor(key2).map((m) => m.payload.generation)).toEqual([2]);
     expect((await partitions.get(key2))?.claimedGeneration).toBe(2);
   });
