@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import { ParsedRow } from './parsed-row.js';
 
+/** The partition generation a loaded document belongs to: readers filter on `pg` (`<partitionId>#<generation>`). */
+const PartitionGeneration = {
+  partitionId: z.string(),
+  generation: z.number().int().min(1),
+  pg: z.string(),
+};
+
+/** The same with the partition's key, for documents that do not carry a row's fields. */
+const PartitionGenerationKey = {
+  ...PartitionGeneration,
+  branch: z.string(),
+  pos: z.number().int(),
+  date: z.string(),
+};
+
 /**
  * One loaded row (`transactions` collection): the combiner's ParsedRow plus
  * load metadata. Readers must filter on the partition's current generation
@@ -10,9 +25,7 @@ import { ParsedRow } from './parsed-row.js';
 export const TransactionDoc = ParsedRow.extend({
   /** Deterministic: partition + source line + content key + generation. */
   _id: z.string(),
-  partitionId: z.string(),
-  generation: z.number().int().min(1),
-  pg: z.string(),
+  ...PartitionGeneration,
   /** Midnight UTC of the business date string (never shifted by a time zone). */
   dateAt: z.date(),
 });
@@ -43,12 +56,7 @@ export type RollupScope = z.infer<typeof RollupScope>;
  */
 export const RollupDoc = z.object({
   _id: z.string(),
-  partitionId: z.string(),
-  generation: z.number().int().min(1),
-  pg: z.string(),
-  branch: z.string(),
-  pos: z.number().int(),
-  date: z.string(),
+  ...PartitionGenerationKey,
   year: z.number().int(),
   month: z.number().int(),
   weekday: z.number().int(),
@@ -83,12 +91,7 @@ const SummaryEntries = z.object({
 /** One partition generation, one dimension (`_id` `<pg>|<dim>`): written with its rows, never updated. */
 export const PartitionSummaryDoc = SummaryEntries.extend({
   _id: z.string(),
-  partitionId: z.string(),
-  generation: z.number().int().min(1),
-  pg: z.string(),
-  branch: z.string(),
-  pos: z.number().int(),
-  date: z.string(),
+  ...PartitionGenerationKey,
   /** `YYYY-MM` of the business date. */
   ym: z.string(),
   dim: RollupDimension,
