@@ -16,6 +16,8 @@ export interface AmqpClientOptions {
   reconnectMaxMs?: number;
   /** How long a publish waits for a connection and a confirm before giving up. */
   publishTimeoutMs?: number;
+  /** How long one confirm is waited for before the message is sent again on a new channel (default 15 s). */
+  confirmTimeoutMs?: number;
   onConnectionChange?: (connected: boolean) => void;
 }
 
@@ -26,7 +28,10 @@ type ConnectedHook = (conn: ChannelModel) => Promise<void>;
  * whenever it drops. Topology is declared on every connect; consumers register
  * a hook to re-subscribe. Publishing goes through a confirm channel: a publish
  * resolves only once the broker has confirmed it, and is retried across
- * reconnects until `publishTimeoutMs`.
+ * reconnects until `publishTimeoutMs`. A confirm that does not come in time
+ * counts as not confirmed (the channel is replaced and the message sent again:
+ * consumers are idempotent, a duplicate is harmless, a loss is not), and a
+ * publish channel the broker closes alone is replaced.
  */
 export class AmqpClient {
   private conn: ChannelModel | undefined;
@@ -35,6 +40,8 @@ export class AmqpClient {
   private readonly hooks = new Set<ConnectedHook>();
   private waiters: Array<() => void> = [];
   private connectLoop: Promise<void> | undefined;
+  /** True while a connect loop runs: a drop during a (re)connect never starts a second loop. */
+  private connecting = false;
 
   constructor(private readonly opts: AmqpClientOptions) {}
 
@@ -56,6 +63,16 @@ export class AmqpClient {
 
   removeHook(hook: ConnectedHook): void {
     this.hooks.delete(hook);
+  }
+
+  /** True while `conn` is the client's live connection. */
+  isCurrent(conn: ChannelModel): boolean {
+    return this.conn === conn;
+  }
+
+  /** Drops `conn` if it is still the live one, so the client reconnects (topology declared, hooks run again). */
+  reconnect(conn: ChannelModel): void {
+    if (this.conn === conn) void conn.close().catch(() => undefined);
   }
 
   /** Publishes an envelope to a stage's work queue. */
@@ -84,11 +101,17 @@ export class AmqpClient {
     while (!this.closing) {
       const ch = await this.waitForChannel(deadline);
       try {
-        await new Promise<void>((resolve, reject) => {
-          ch.publish(exchange, routingKey, content, full, (err) => (err ? reject(err as Error) : resolve()));
-        });
+        await confirmed(
+          ch,
+          exchange,
+          routingKey,
+          content,
+          full,
+          Math.min(this.opts.confirmTimeoutMs ?? 15_000, Math.max(deadline - Date.now(), 1_000)),
+        );
         return;
       } catch (err) {
+        if (err instanceof ConfirmTimeout) await this.replacePubChannel(ch);
         lastError = err;
         this.opts.logger.warn(
           { err: errorMessage(err), exchange, routingKey },
@@ -141,17 +164,57 @@ export class AmqpClient {
   }
 
   private async connectWithRetry(): Promise<void> {
+    this.connecting = true;
     let delay = this.opts.reconnectInitialMs ?? 500;
     const max = this.opts.reconnectMaxMs ?? 15_000;
-    while (!this.closing) {
-      try {
-        await this.connectOnce();
-        return;
-      } catch (err) {
-        this.opts.logger.warn({ err: errorMessage(err), retryInMs: delay }, 'broker connection failed');
-        await sleep(delay * (0.8 + Math.random() * 0.4));
-        delay = Math.min(delay * 2, max);
+    try {
+      while (!this.closing) {
+        try {
+          await this.connectOnce();
+          return;
+        } catch (err) {
+          this.opts.logger.warn({ err: errorMessage(err), retryInMs: delay }, 'broker connection failed');
+          await sleep(delay * (0.8 + Math.random() * 0.4));
+          delay = Math.min(delay * 2, max);
+        }
       }
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  /** A confirm channel on the current connection, replaced when the broker closes it alone. */
+  private async openPubChannel(conn: ChannelModel): Promise<ConfirmChannel> {
+    const pub = await conn.createConfirmChannel();
+    pub.on('error', (err: unknown) =>
+      this.opts.logger.warn({ err: errorMessage(err) }, 'publish channel error'),
+    );
+    pub.once('close', () =>
+      // After the connection's own close (same tick) when the whole connection went: then the reconnect handles it.
+      setImmediate(() => {
+        if (this.pubChannel !== pub || this.conn !== conn || this.closing) return;
+        this.opts.logger.warn({}, 'publish channel closed, opening another');
+        void this.replacePubChannel(pub);
+      }),
+    );
+    return pub;
+  }
+
+  /** Swaps a publish channel that failed (closed, or a confirm never came) for a new one on the same connection. */
+  private async replacePubChannel(old: ConfirmChannel): Promise<void> {
+    const conn = this.conn;
+    if (this.pubChannel !== old || !conn) return;
+    this.pubChannel = undefined;
+    await old.close().catch(() => undefined);
+    try {
+      const pub = await this.openPubChannel(conn);
+      if (this.conn === conn && !this.closing) {
+        this.pubChannel = pub;
+        this.wake();
+      } else await pub.close().catch(() => undefined);
+    } catch (err) {
+      // The connection is going too: its close starts the reconnect.
+      this.opts.logger.warn({ err: errorMessage(err) }, 'could not open a publish channel');
     }
   }
 
@@ -163,10 +226,7 @@ export class AmqpClient {
       const setup = await conn.createChannel();
       await declareTopology(setup, this.opts.topology);
       await setup.close();
-      const pub = await conn.createConfirmChannel();
-      pub.on('error', (err: unknown) =>
-        this.opts.logger.warn({ err: errorMessage(err) }, 'publish channel error'),
-      );
+      const pub = await this.openPubChannel(conn);
       conn.on('error', (err: unknown) =>
         this.opts.logger.warn({ err: errorMessage(err) }, 'broker connection error'),
       );
@@ -174,6 +234,7 @@ export class AmqpClient {
       this.conn = conn;
       this.pubChannel = pub;
       for (const hook of this.hooks) await hook(conn);
+      if (this.conn !== conn) throw new TransientError('broker connection lost while subscribing');
     } catch (err) {
       this.pubChannel = undefined;
       this.conn = undefined;
@@ -191,8 +252,37 @@ export class AmqpClient {
     this.pubChannel = undefined;
     this.opts.onConnectionChange?.(false);
     if (this.closing) return;
+    if (this.connecting) return; // the running connect loop carries on
     this.opts.logger.warn({}, 'broker connection lost, reconnecting');
     this.connectLoop = this.connectWithRetry();
     void this.connectLoop;
   }
+}
+
+class ConfirmTimeout extends Error {
+  override name = 'ConfirmTimeout';
+}
+
+/** Publishes on `ch` and resolves on the broker's confirm; rejects on a nack, a closed channel, or no confirm within `waitMs`. */
+function confirmed(
+  ch: ConfirmChannel,
+  exchange: string,
+  routingKey: string,
+  content: Buffer,
+  props: Options.Publish,
+  waitMs: number,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new ConfirmTimeout(`no confirm within ${waitMs} ms`)), waitMs);
+    const settle = (err?: unknown) => {
+      clearTimeout(timer);
+      if (err) reject(err instanceof Error ? err : new Error(errorMessage(err)));
+      else resolve();
+    };
+    try {
+      ch.publish(exchange, routingKey, content, props, (err) => settle(err));
+    } catch (err) {
+      settle(err); // the channel closed under us
+    }
+  });
 }

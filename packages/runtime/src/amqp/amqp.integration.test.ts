@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type ChannelModel } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { FetchRequestedV1, Headers, Queues } from '@posflow/contracts';
-import { createTestVhost, type TestVhost } from '../testing/index.js';
+import { FetchRequestedV1, Headers, Queues, type CombineRequestedV1 } from '@posflow/contracts';
+import { TEST_INFRA, createTestVhost, type TestVhost } from '../testing/index.js';
 import { createLogger } from '../logger.js';
 import { Outcomes, TransientError } from '../errors.js';
 import { AmqpClient } from './amqp-client.js';
@@ -182,4 +182,131 @@ describe('AMQP runtime against the real RabbitMQ', () => {
     expect(survivor).toEqual([{ id: msg.id, redelivered: true }]);
     expect(deliveries).toHaveLength(1);
   });
+  test('a consumer whose channel the broker closes (connection still up) subscribes again', async () => {
+    await purge();
+    const seen: string[] = [];
+    const consumer = new StageConsumer(
+      client,
+      'fetch',
+      async (m) => {
+        seen.push(m.id);
+        return Outcomes.ack();
+      },
+      consumerOpts,
+    );
+    await consumer.start();
+    const first = fetchMsg();
+    await client.publish('fetch', first);
+    await until(() => (seen.length === 1 ? true : undefined));
+    // An ack of a delivery tag the broker never sent is a channel error: the broker closes that channel only.
+    const ch = (consumer as unknown as { channel: { ack(m: unknown): void } }).channel;
+    ch.ack({ fields: { deliveryTag: 999_999 } });
+    await sleep(300);
+    const second = fetchMsg();
+    await client.publish('fetch', second);
+    await until(() => (seen.length === 2 ? true : undefined));
+    await consumer.stop(1000);
+    expect(seen).toEqual([first.id, second.id]);
+  });
+
+  test('a publish whose confirm never comes is sent again on a new channel', async () => {
+    await purge();
+    const quick = new AmqpClient({
+      url: vhost.amqpUrl,
+      logger,
+      connectionName: 'quick',
+      topology,
+      confirmTimeoutMs: 1_000,
+    });
+    await quick.start();
+    type Publish = (...args: unknown[]) => boolean;
+    const internals = quick as unknown as { pubChannel: { publish: Publish } };
+    const silent = internals.pubChannel;
+    const real = silent.publish.bind(silent);
+    // The first publish vanishes without a confirm (as when the broker never answers).
+    let swallowed = 0;
+    silent.publish = (...args: unknown[]) => (swallowed++ === 0 ? true : real(...args));
+    const msg = fetchMsg();
+    await quick.publish('fetch', msg);
+    await quick.close();
+    expect(swallowed).toBe(1);
+    expect(internals.pubChannel).not.toBe(silent);
+    const ch = await raw.createChannel();
+    const got = await until(async () => (await ch.get(Queues.work('fetch'), { noAck: true })) || undefined);
+    await ch.close();
+    expect(JSON.parse(got.content.toString()).id).toBe(msg.id);
+  });
+
+  test('the broker drops the connection mid hand-off: publisher and consumer reconnect, no hand-off is lost', async () => {
+    await purge();
+    const own = new AmqpClient({
+      url: vhost.amqpUrl,
+      logger,
+      connectionName: `handoff-${Date.now()}`,
+      topology,
+      reconnectInitialMs: 100,
+      reconnectMaxMs: 500,
+    });
+    await own.start();
+    // fetch → combine, as a service does it: work, publish the next stage's message (confirmed), ack.
+    const middle = new StageConsumer(
+      own,
+      'fetch',
+      async (m) => {
+        await sleep(20);
+        const next = makeMessage('combine.requested', 1, {
+          partition: m.payload.partition,
+          reason: 'fetched' as const,
+        });
+        await own.publish('combine', { ...next, id: `${m.id}:combine` });
+        return Outcomes.ack();
+      },
+      consumerOpts,
+    );
+    await middle.start();
+    const handedOff = new Set<string>();
+    const sink = await raw.createChannel();
+    await sink.purgeQueue(Queues.work('combine'));
+    await sink.consume(Queues.work('combine'), (m) => {
+      if (!m) return;
+      handedOff.add((JSON.parse(m.content.toString()) as CombineRequestedV1).id);
+      sink.ack(m);
+    });
+    const sent: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const m = fetchMsg();
+      await client.publish('fetch', m);
+      sent.push(m.id);
+      if (i === 15) await closeConnectionsNamed(vhost.name, own);
+    }
+    await until(() => (sent.every((id) => handedOff.has(`${id}:combine`)) ? true : undefined), 30_000);
+    await middle.stop(1000);
+    await own.close();
+    await sink.close();
+  }, 40_000);
 });
+
+/** Closes `client`'s broker connection from the broker side (management API), as a broker restart does. */
+async function closeConnectionsNamed(vhostName: string, client: AmqpClient): Promise<void> {
+  const name = (client as unknown as { opts: { connectionName: string } }).opts.connectionName;
+  const auth = { authorization: TEST_INFRA.managementAuth };
+  const listed = await until(async () => {
+    const res = await fetch(
+      `${TEST_INFRA.management}/api/vhosts/${encodeURIComponent(vhostName)}/connections`,
+      {
+        headers: auth,
+      },
+    );
+    const all = (await res.json()) as Array<{
+      name: string;
+      client_properties?: { connection_name?: string };
+    }>;
+    const mine = all.filter((c) => c.client_properties?.connection_name === name);
+    return mine.length > 0 ? mine : undefined;
+  });
+  for (const c of listed)
+    await fetch(`${TEST_INFRA.management}/api/connections/${encodeURIComponent(c.name)}`, {
+      method: 'DELETE',
+      headers: auth,
+    });
+}

@@ -88,15 +88,40 @@ export class StageConsumer<S extends Stage> {
     ch.on('error', (err: unknown) =>
       this.opts.logger.warn({ err: errorMessage(err), stage: this.stage }, 'consumer channel error'),
     );
+    // A channel the broker closes while the connection stays (a channel error, an ack timeout)
+    // would otherwise leave the service connected and consuming nothing: subscribe again.
+    // (When the whole connection goes, the client's reconnect hook subscribes instead.)
+    ch.once('close', () => setImmediate(() => void this.resubscribe(conn, ch)));
     await ch.prefetch(this.opts.prefetch);
-    this.channel = ch;
     const { consumerTag } = await ch.consume(Queues.work(this.stage), (msg) => {
-      if (!msg) return; // cancelled by the broker (queue deleted)
+      if (!msg) {
+        // Cancelled by the broker (e.g. the queue was deleted): a fresh channel subscribes again.
+        this.opts.logger.warn({ stage: this.stage }, 'consumer cancelled by the broker');
+        void ch.close().catch(() => undefined);
+        return;
+      }
       const p = this.handle(ch, msg).finally(() => this.inFlight.delete(p));
       this.inFlight.add(p);
     });
+    this.channel = ch;
     this.consumerTag = consumerTag;
     this.opts.logger.info({ stage: this.stage, prefetch: this.opts.prefetch }, 'consuming');
+  }
+
+  /** Subscribes on a new channel of the same connection when `closed` was ours and the connection is still up. */
+  private async resubscribe(conn: ChannelModel, closed: Channel): Promise<void> {
+    if (this.stopped || this.channel !== closed || !this.client.isCurrent(conn)) return;
+    this.channel = undefined;
+    this.opts.logger.warn({ stage: this.stage }, 'consumer channel closed, subscribing again');
+    await new Promise((r) => setTimeout(r, RESUBSCRIBE_DELAY_MS));
+    try {
+      if (!this.stopped && this.channel === undefined && this.client.isCurrent(conn))
+        await this.subscribe(conn);
+    } catch (err) {
+      // E.g. the queue is gone: a reconnect declares the topology again and subscribes.
+      this.opts.logger.warn({ err: errorMessage(err), stage: this.stage }, 'could not subscribe again');
+      this.client.reconnect(conn);
+    }
   }
 
   private async handle(ch: Channel, msg: ConsumeMessage): Promise<void> {
@@ -214,6 +239,9 @@ export class StageConsumer<S extends Stage> {
     this.opts.metrics?.messages.inc({ stage: this.stage, outcome: action });
   }
 }
+
+/** Pause before subscribing again on a channel the broker closed (no hot loop if it keeps closing it). */
+const RESUBSCRIBE_DELAY_MS = 1_000;
 
 /** How long the dead-letter hook (which marks the partition failed) is retried while the database is away. */
 const HOOK_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000];
