@@ -1,25 +1,26 @@
 import { execFileSync } from 'node:child_process';
+import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { TEST_INFRA } from '@posflow/runtime/testing';
 import { ensureInfra, portOpen } from '../../../scripts/stack.mjs';
+import { pidsListeningOn, programOf } from '../support/listening-process.js';
 import { waitUntil } from '../support/processes.js';
 import { createWorld, partitionStatuses, type World } from './synthetic-world.js';
 
 const ensure = ensureInfra;
 const isOpen = portOpen;
 
-/** The shared FerretDB the stack script runs on 27017 (not other instances on this machine). */
-function ferretPids(): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', 'ferretdb --handler.*--listen-addr=127.0.0.1:27017'], {
-      encoding: 'utf8',
-    })
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
+/** The port of the database this test's pipeline uses (27017, the stack's FerretDB, unless TEST_MONGO_BASE says otherwise). */
+const DB_PORT = Number(new URL(TEST_INFRA.mongoBase).port || 27017);
+
+/**
+ * The FerretDB this test's pipeline uses: the process listening on its port.
+ * Never matched by name: other FerretDB instances on the machine (e.g. a
+ * benchmark's on another port) are not this test's to stop.
+ */
+function ourFerretPids(): number[] {
+  return pidsListeningOn(DB_PORT).filter((pid) => basename(programOf(pid) ?? '') === 'ferretdb');
 }
 
 async function midBackfill(w: World): Promise<void> {
@@ -105,12 +106,16 @@ describe('infrastructure restarts during a backfill', () => {
       120_000,
       50,
     );
-    const pids = ferretPids();
-    expect(pids.length).toBeGreaterThan(0);
+    const pids = ourFerretPids();
+    expect(pids.length, `a FerretDB listening on ${DB_PORT}`).toBeGreaterThan(0);
     // A hard stop (as a crash or an evicted pod): a SIGTERMed FerretDB keeps serving its open
     // connections while it drains, which is not the outage this test is about.
     for (const pid of pids) process.kill(pid, 'SIGKILL');
-    await waitUntil('database down', async () => !(await isOpen(27017)) && ferretPids().length === 0, 30_000);
+    await waitUntil(
+      'database down',
+      async () => !(await isOpen(DB_PORT)) && pids.every((pid) => programOf(pid) === undefined),
+      30_000,
+    );
     await sleep(3_000);
     await ensure();
     w.sim.setFaults([]);
