@@ -1,11 +1,12 @@
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { FILE_TYPES, type FileType } from '@posflow/contracts';
+import type { FileType } from '@posflow/contracts';
 import { combineGroup, type GroupFile } from './combine-group.js';
 import { DroppedCsvWriter } from './dropped-csv.writer.js';
-import { chooseExportFile, type ExportFileNameParts, type ExportGroup } from './export-files.grouping.js';
+import { chooseExportFile } from './export-file.chooser.js';
+import type { ExportFileNameParts, ExportGroup } from './export-files.grouping.js';
 import { readFileChunks } from './file-chunks.reader.js';
-import { renderLegacyCsv } from './legacy-csv.renderer.js';
+import { LEGACY_HEADER } from './legacy-csv.renderer.js';
 import { countDataRows } from './line.reader.js';
 import { LoyaltyLogCache } from './loyalty-log.cache.js';
 import type { ReferenceData } from './reference-data.js';
@@ -30,6 +31,8 @@ export interface FolderGroupResult {
 
 const READ_CHUNK = 256 * 1024;
 
+const LEGACY_HEADER_LINE = Buffer.from(`${LEGACY_HEADER}\n`, 'utf8');
+
 /** Per thread, for the whole run: a branch's loyalty log is often the same file for every day of the folder. */
 const loyaltyLogs = new LoyaltyLogCache();
 
@@ -39,7 +42,8 @@ export async function combineFolderGroup(
   settings: FolderGroupSettings,
 ): Promise<FolderGroupResult> {
   const files: Partial<Record<FileType, GroupFile>> = {};
-  for (const type of FILE_TYPES) {
+  // The group's own types (no value import of @posflow/contracts here: see export-file.chooser.ts).
+  for (const type of Object.keys(group.files) as FileType[]) {
     const chosen = await chooseFile(settings.inputDir, group.files[type] ?? []);
     if (chosen !== undefined) {
       const path = join(settings.inputDir, chosen.name);
@@ -64,7 +68,8 @@ export async function combineFolderGroup(
     // Written synchronously, ~64 KiB at a time: local page-cache writes, cheaper than a stream per group.
     const out = openSync(join(settings.outputDir, `${group.id}.csv`), 'w');
     try {
-      for await (const piece of renderLegacyCsv(run.legacyLines())) writeFullySync(out, piece);
+      writeFullySync(out, LEGACY_HEADER_LINE);
+      for await (const piece of run.legacyBytes()) writeFullySync(out, piece);
     } finally {
       closeSync(out);
     }
@@ -93,10 +98,7 @@ async function chooseFile(
   return chooseExportFile(counted);
 }
 
-/** The string is encoded straight into the write (no Buffer left for the GC); a short write, rare on a local file, is finished. */
-function writeFullySync(fd: number, text: string): void {
-  const written = writeSync(fd, text);
-  if (written === Buffer.byteLength(text)) return;
-  const bytes = Buffer.from(text, 'utf8');
-  for (let done = written; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+/** A short write, rare on a local file, is finished. */
+function writeFullySync(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
 }

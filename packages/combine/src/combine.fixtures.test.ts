@@ -5,7 +5,7 @@ import { FILE_TYPES, type FileType } from '@posflow/contracts';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { combineGroup, type GroupFile } from './combine-group.js';
 import { groupExportFiles, type ExportGroup } from './export-files.grouping.js';
-import { renderLegacyCsv } from './legacy-csv.renderer.js';
+import { LEGACY_HEADER, renderLegacyCsv } from './legacy-csv.renderer.js';
 import type { ReferenceData } from './reference-data.js';
 import { loadReference } from './reference.loader.js';
 import {
@@ -39,6 +39,28 @@ async function combineToText(
   return text;
 }
 
+/** The same through `legacyBytes()`, what `pnpm combine` writes (header + the bytes). */
+async function combineToBytes(
+  group: ExportGroup,
+  reference: ReferenceData,
+  spillThresholdChars?: number,
+): Promise<Buffer> {
+  const files: Partial<Record<FileType, GroupFile>> = {};
+  for (const type of FILE_TYPES) {
+    const [file] = group.files[type] ?? [];
+    if (file)
+      files[type] = {
+        name: file.name,
+        open: () => createReadStream(join(POS_EXPORTS_DIR, file.name), { highWaterMark: 4096 }),
+      };
+  }
+  const run = combineGroup({ key: group.key, files }, { reference, spillThresholdChars });
+  const pieces = [Buffer.from(`${LEGACY_HEADER}\n`)];
+  for await (const piece of run.legacyBytes()) pieces.push(Buffer.from(piece));
+  expect(run.report.dropped).toEqual([]);
+  return Buffer.concat(pieces);
+}
+
 describe.skipIf(NO_FIXTURES)(
   `real POS exports against the legacy output, byte for byte ${noFixturesReason()}`,
   () => {
@@ -61,6 +83,15 @@ describe.skipIf(NO_FIXTURES)(
       for (const group of groups) {
         const expected = await readFile(join(LEGACY_OUTPUT_DIR, `${group.id}.csv`), 'utf8');
         expect(await combineToText(group, reference), group.id).toBe(expected);
+      }
+    });
+
+    test('each group is byte-identical through legacyBytes() too, in memory and spilled', async () => {
+      for (const group of groups) {
+        const expected = await readFile(join(LEGACY_OUTPUT_DIR, `${group.id}.csv`));
+        expect((await combineToBytes(group, reference)).equals(expected), group.id).toBe(true);
+        expect((await combineToBytes(group, reference, 1)).equals(expected), group.id).toBe(true);
+        expect((await combineToBytes(group, reference, 20_000)).equals(expected), group.id).toBe(true);
       }
     });
 

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseCsvLine } from './csv-line.parser.js';
-import { buildGroupLookups, productLine, unwrapExcelText } from './group-lookups.builder.js';
+import { hashText } from './byte-key.js';
+import {
+  buildGroupLookups,
+  buildProductLookup,
+  productLine,
+  unwrapExcelText,
+} from './group-lookups.builder.js';
 
 const RD5800_HEADER =
   'STORE_NUM,TRANSDATE,INVOICE,CAS_CODE,AMT_TENDER,CHANGE,NAME,REF_NO,DATE,TIME,TAG,PAYCODE,TRN_CODE,REF_CODE,ORDERSLIP,REC_NO,CUSINFO1,CUSINFO2,CUSINFO3,TIN_TAG,TRANSNO,POS,BRANCH';
@@ -146,6 +152,35 @@ describe('buildGroupLookups', () => {
         },
       ),
       { numRuns: 3000 },
+    );
+  });
+
+  test("buildProductLookup with the codes a group uses: the whole table's entries for them, whatever the lines", async () => {
+    const piece = fc.constantFrom(',', ',,,', 'A', 'B', '07', '"', '""', 'Ñ', ' ', '\r', '="');
+    const code = fc.constantFrom('A', 'B', 'AB', '07', '"', '', 'Ñ', 'A"', ' A', '"=""07"""', 'INCODE');
+    const rd5500Line = fc.oneof(
+      fc.tuple(code, fc.array(piece, { maxLength: 20 })).map(([c, p]) => c + p.join('')),
+      fc.array(piece, { maxLength: 20 }).map((p) => p.join('')),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(rd5500Line, { maxLength: 12 }),
+        fc.uniqueArray(code, { maxLength: 6 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 23 }),
+        async (lines, wanted, newFormat, bom, size) => {
+          const bytes = new TextEncoder().encode((bom ? '\uFEFF' : '') + lines.join('\n'));
+          const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+            bytes.slice(i * size, (i + 1) * size),
+          );
+          const whole = (await buildGroupLookups({ rd5500: chunks }, newFormat)).products;
+          const some = await buildProductLookup(chunks, newFormat, new Set(wanted.map(hashText)));
+          for (const c of wanted) expect(some.get(c)).toEqual(whole.get(c));
+          for (const [c, entry] of some) expect(whole.get(c)).toEqual(entry);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });

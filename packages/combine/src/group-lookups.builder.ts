@@ -1,6 +1,8 @@
+import { hashBytes, hashText } from './byte-key.js';
+import { decodeLine, forEachByteLine, readByteLines } from './byte-lines.reader.js';
 import { CsvLineFields, csvFieldAt, parseCsvLine, type RowFields } from './csv-line.parser.js';
 import { readLineBatches, type ByteSource } from './line.reader.js';
-import { scanLoyaltyLog } from './loyalty-log.scanner.js';
+import { scanLoyaltyBytes, scanLoyaltyLog } from './loyalty-log.scanner.js';
 
 export interface ProductEntry {
   name: string;
@@ -56,6 +58,51 @@ export async function buildGroupLookups(
 }
 
 /**
+ * rd5500 (products) for a group that already knows which item codes its rows
+ * look up: `codes` holds their `hashText` (as written, the lookup key). The
+ * same entries as the whole table for those codes (first row wins, the
+ * header row counts), and perhaps a few more (a hash shared by another
+ * code): a line is decoded only when its code's bytes hash to one of
+ * `codes`, or when its code cannot be told on bytes (quoted or non-ASCII).
+ * A day's rd5500 lists ~1,500 products, its rows use ~100: most lines are
+ * never turned into strings. Without `codes`, the whole table.
+ */
+export async function buildProductLookup(
+  source: ByteSource | undefined,
+  newFormat: boolean,
+  codes?: ReadonlySet<number>,
+): Promise<Map<string, ProductEntry>> {
+  if (codes === undefined) return collect(source, (line) => productLine(line, newFormat));
+  const table = new Map<string, ProductEntry>();
+  if (source === undefined) return table;
+  for await (const { buf, count, starts, ends } of readByteLines(source)) {
+    for (let k = 0; k < count; k++) {
+      const start = starts[k] as number;
+      const end = ends[k] as number;
+      if (!mayBeProduct(buf, start, end, codes)) continue;
+      const e = productLine(decodeLine(buf, start, end), newFormat);
+      if (e !== null && e[0] !== '' && !table.has(e[0]) && codes.has(hashText(e[0]))) table.set(e[0], e[1]);
+    }
+  }
+  return table;
+}
+
+/**
+ * Whether an rd5500 line's code (column 0) may be one of `codes`: an unquoted
+ * first column is the bytes up to the first comma (`parseCsvLine`), hashed;
+ * a quoted or non-ASCII one is left to the exact rule. No comma: no entry.
+ */
+function mayBeProduct(buf: Buffer, start: number, end: number, codes: ReadonlySet<number>): boolean {
+  if (start < end && buf[start] === 0x22) return true;
+  for (let i = start; i < end; i++) {
+    const b = buf[i] as number;
+    if (b === 0x2c) return codes.has(hashBytes(buf, start, i));
+    if (b >= 0x80) return true;
+  }
+  return false;
+}
+
+/**
  * blpr: ORNO → phone. The file is a cumulative loyalty log (about twenty
  * lines per rd5000 row on real days), so when the caller knows which keys it
  * will look up (`keys`, the group's TRANSNOs) only those are kept: the same
@@ -68,6 +115,22 @@ export function buildLoyaltyLookup(
   const entry = fieldsUpTo(4, loyaltyEntry);
   if (keys === undefined) return collect(source, entry);
   return collectLoyalty(source, keys, entry);
+}
+
+/** `buildLoyaltyLookup` of a log held whole in one buffer, synchronously. */
+export function loyaltyLookupOfBytes(bytes: Buffer, keys?: ReadonlySet<string>): Map<string, string> {
+  const table = new Map<string, string>();
+  const entry = fieldsUpTo(4, loyaltyEntry);
+  const add = (line: string): void => {
+    const e = entry(line);
+    if (e !== null && e[0] !== '' && !table.has(e[0])) table.set(e[0], e[1]);
+  };
+  if (keys === undefined) forEachByteLine(bytes, (start, end) => add(decodeLine(bytes, start, end)));
+  else
+    scanLoyaltyBytes(bytes, keys, (line) => {
+      if (keys.has(unwrapExcelText(csvFieldAt(line, 3) ?? ''))) add(line);
+    });
+  return table;
 }
 
 /** Most lines are rejected on their ORNO's bytes, never decoded; the few let through get the exact rule. */

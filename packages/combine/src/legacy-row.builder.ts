@@ -13,7 +13,7 @@ import {
 import { MODIFIER_CLEAN_NAME, cleanKey, cleanValue, type ReferenceData } from './reference-data.js';
 
 /** rd5000 columns the output takes (0-based), spec/legacy-combine.md "One output row per rd5000 data row". */
-const C = {
+export const C = {
   INVOICE: 2,
   ITE_CODE: 4,
   QUANTITY: 5,
@@ -44,7 +44,17 @@ export function loyaltyKeyOf(fields: RowFields): string {
   return field(fields, C.TRANSNO);
 }
 
-const TRANSACTION_TYPES: Readonly<Record<string, string>> = { D: 'Dine-In', T: 'Take-Out', C: 'Delivery' };
+/** A Map, not an object literal: a TYPE such as `constructor` must not find Object.prototype's. */
+const TRANSACTION_TYPES: ReadonlyMap<string, string> = new Map([
+  ['D', 'Dine-In'],
+  ['T', 'Take-Out'],
+  ['C', 'Delivery'],
+]);
+
+/** TRANSACTION TYPE of a TYPE column as written: `D` → Dine-In, `T` → Take-Out, `C` → Delivery, else ''. */
+export function transactionTypeOf(typeCode: string): string {
+  return TRANSACTION_TYPES.get(typeCode) ?? '';
+}
 
 /** Everything about the group a row needs, computed once per group. */
 export interface RowContext {
@@ -163,7 +173,7 @@ function joinRow(fields: RowFields, ctx: RowContext): Joined {
   const newDept = ctx.newFormat && product !== undefined ? product.departmentCode : null;
   const depCode = newDept !== null ? quotedField(newDept) : excelFormula(field(fields, C.DEP_CODE));
   const hour = time === '' ? null : hourOf(time);
-  const transactionType = TRANSACTION_TYPES[typeCode] ?? '';
+  const transactionType = transactionTypeOf(typeCode);
   // Payments and loyalty are both keyed by rd5000 TRANSNO; loyalty's key is really the ORNO (legacy quirk).
   const paymentCode = lookups.payments.get(field(fields, C.TRANSNO)) ?? '';
   return {
@@ -306,7 +316,7 @@ function productInfoOf(ctx: RowContext, productName: string): ProductInfo {
 }
 
 /** The department's name looked up with the written DEP_CODE, as the legacy did (a day has a few dozen codes). */
-function departmentNameOf(ctx: RowContext, depCode: string): string {
+export function departmentNameOf(ctx: RowContext, depCode: string): string {
   let name = ctx.departmentNames.get(depCode);
   if (name === undefined) {
     name = ctx.lookups.departments.get(unwrapWrittenCode(depCode)) ?? '';

@@ -40,6 +40,15 @@ describe('readLineBatches', () => {
     expect(await lines(['\uFEFFSTORE,PHONE\n'])).toEqual([[1, 'STORE,PHONE']]);
   });
 
+  test('only the leading BOM: one further in is text, also after ASCII chunks; a file of just a BOM has no line', async () => {
+    expect(await lines([utf8('a\n'), utf8('\uFEFFb\n')])).toEqual([
+      [1, 'a'],
+      [2, '\uFEFFb'],
+    ]);
+    expect(await lines([utf8('\uFEFF\uFEFFa\n')])).toEqual([[1, '\uFEFFa']]);
+    expect(await lines([new Uint8Array([0xef, 0xbb, 0xbf])])).toEqual([]);
+  });
+
   test('a multi-byte character split between chunks decodes whole', async () => {
     const bytes = utf8('2REP24,LIEZLIÑIGO599\n');
     const cut = bytes.indexOf(0xc3) + 1; // inside the two bytes of Ñ

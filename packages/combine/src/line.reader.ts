@@ -16,12 +16,14 @@ export interface LineBatch {
 /**
  * Streams a file as batches of lines (one batch per input chunk, so the
  * per-line cost stays a plain loop, not an await). UTF-8 with a leading BOM
- * dropped (TextDecoder's default), invalid bytes decoded as U+FFFD rather
+ * dropped (one; a BOM further in is text), invalid bytes decoded as U+FFFD rather
  * than failing the whole partition; `\n` or `\r\n` endings; the empty text
  * after a final newline is not a line.
  */
 export async function* readLineBatches(source: ByteSource): AsyncGenerator<LineBatch> {
-  const decoder = new TextDecoder('utf-8');
+  // `ignoreBOM`: the leading BOM is dropped from line 1 below (however the file starts); the decoder's
+  // own rule would drop one wherever it first gets bytes, mid-file when the first chunks were ASCII.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   // While every chunk has been ASCII the decoder holds no partial character, and ASCII reads as latin1
   // (a byte-for-byte copy, faster than the UTF-8 decoder); the first other chunk hands over to the decoder for good.
   let ascii = true;
@@ -45,7 +47,8 @@ export async function* readLineBatches(source: ByteSource): AsyncGenerator<LineB
     next += lines.length;
   }
   const rest = carry + decoder.decode();
-  if (rest !== '') {
+  // A file that is only a BOM has no line, as an empty one has none.
+  if (rest !== '' && !(next === 1 && rest === '\uFEFF')) {
     const lines = [rest];
     stripCarriageReturns(lines);
     if (next === 1) stripBom(lines);
@@ -59,7 +62,7 @@ function latin1(bytes: Uint8Array): string {
   ).toString('latin1');
 }
 
-/** TextDecoder drops a BOM from bytes; text handed over as strings may still carry one. */
+/** The leading BOM, from bytes or text. */
 function stripBom(lines: string[]): void {
   const first = lines[0];
   if (first !== undefined && first.charCodeAt(0) === 0xfeff) lines[0] = first.slice(1);

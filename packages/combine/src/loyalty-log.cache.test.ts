@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { readFileChunks } from './file-chunks.reader.js';
 import { buildLoyaltyLookup, loyaltyLineReader } from './group-lookups.builder.js';
 import { LoyaltyLogCache, plainEntry, reusableLength } from './loyalty-log.cache.js';
 
@@ -29,6 +33,31 @@ describe('LoyaltyLogCache', () => {
     }
     // Without keys (too many to filter on), the whole table.
     expect([...(await cache.lookup([LOG]))]).toEqual([...(await buildLoyaltyLookup([LOG]))]);
+  });
+
+  test('logs read from files (their buffers handed over, kept without a copy): grown, changed, the same', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loyalty-cache-'));
+    try {
+      const logs = [
+        LOG,
+        `${LOG}\nTEMP,09179999999,x,00019914`,
+        LOG.replace('09211959169', '09211959168'),
+        LOG.replace('09211959169', '09211959168'),
+      ];
+      const keys = new Set(['00019910', '00019911', '00019913', '00019914']);
+      const cache = new LoyaltyLogCache();
+      for (const [i, log] of logs.entries()) {
+        const path = join(dir, `log${i}.csv`);
+        await writeFile(path, log);
+        const want = answers(await buildLoyaltyLookup([log], keys), keys);
+        expect(
+          answers(await cache.lookup(readFileChunks(path, 16), keys, 'BMC_1'), keys),
+          `log ${i}`,
+        ).toEqual(want);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   test('logs of the same size but other bytes are told apart', async () => {

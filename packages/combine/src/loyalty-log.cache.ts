@@ -1,9 +1,12 @@
-import { buildLoyaltyLookup, loyaltyLineReader } from './group-lookups.builder.js';
+import { giveBack, takeBuffer } from './buffer.pool.js';
+import { buildLoyaltyLookup, loyaltyLineReader, loyaltyLookupOfBytes } from './group-lookups.builder.js';
 import type { ByteSource } from './line.reader.js';
 
 interface Entry {
-  /** The last log seen under this slot (a copy: sources may reuse their buffers). */
+  /** The last log seen under this slot: the cache's own copy, a view of `backing`. */
   bytes: Buffer;
+  /** The pooled buffer holding `bytes`, handed back when the entry lets go of it. */
+  backing: Buffer;
   /** ORNO → phone of the whole of `bytes`, first line wins; built the second time the slot is asked. */
   table: Map<string, string> | null;
   /** The table's keys in the order they were set (file order), and the byte offset of the line that set each. */
@@ -69,12 +72,13 @@ export class LoyaltyLogCache {
   ): Promise<ReadonlyMap<string, string>> {
     const read = await readUpTo(source, this.maxLogBytes);
     if (read.rest !== null) return buildLoyaltyLookup(read.rest, keys);
-    // From here on synchronous: groups in flight at the same time never see an entry half updated.
-    const bytes = read.bytes;
+    // From here on synchronous: groups in flight at the same time never see an entry half updated,
+    // nor a kept log's buffer after it was handed back.
+    const { bytes, backing } = read;
     const entry = this.slots.get(slot);
     if (entry === undefined) {
-      this.store(slot, { bytes: Buffer.from(bytes), table: null, order: [], offsets: [], cost: 0 });
-      return buildLoyaltyLookup([bytes], keys);
+      this.store(slot, { bytes, backing, table: null, order: [], offsets: [], cost: 0 });
+      return loyaltyLookupOfBytes(bytes, keys);
     }
     this.slots.delete(slot);
     this.slots.set(slot, entry);
@@ -88,7 +92,11 @@ export class LoyaltyLogCache {
     this.stats.reusedBytes += from;
     this.stats.scannedBytes += bytes.length - from;
     // Kept unless the new log is the same bytes (the whole of it reused, same length).
-    if (from !== bytes.length || entry.bytes.length !== bytes.length) entry.bytes = Buffer.from(bytes);
+    if (from !== bytes.length || entry.bytes.length !== bytes.length) {
+      giveBack(entry.backing);
+      entry.bytes = bytes;
+      entry.backing = backing;
+    } else giveBack(backing);
     this.store(slot, entry);
     return answer(entry.table, keys);
   }
@@ -126,13 +134,14 @@ export class LoyaltyLogCache {
   /** (Re)counts `entry` under `slot`, then drops least recently used slots beyond the bound (never the last one). */
   private store(slot: string, entry: Entry): void {
     this.total -= entry.cost;
-    entry.cost = entry.bytes.length + (entry.table?.size ?? 0) * TABLE_ENTRY_BYTES;
+    entry.cost = entry.backing.length + (entry.table?.size ?? 0) * TABLE_ENTRY_BYTES;
     this.total += entry.cost;
     this.slots.set(slot, entry);
     for (const [oldest, e] of this.slots) {
       if (this.total <= this.maxTotalBytes || this.slots.size <= 1) break;
       this.slots.delete(oldest);
       this.total -= e.cost;
+      giveBack(e.backing);
     }
   }
 }
@@ -247,14 +256,16 @@ function answer(table: Map<string, string>, keys: ReadonlySet<string> | undefine
 }
 
 /**
- * The whole source as one buffer when it has at most `max` bytes; else
- * `rest`: the same bytes as a source again (what was read, then the rest).
+ * The whole source copied into a pooled buffer (`bytes` a view of `backing`)
+ * when it has at most `max` bytes: a source's chunks are only valid until the
+ * next is asked for. Else `rest`: the same bytes as a source again (what was
+ * read, then the rest).
  */
 async function readUpTo(
   source: ByteSource,
   max: number,
-): Promise<{ bytes: Buffer; rest: null } | { bytes: null; rest: ByteSource }> {
-  const chunks: Buffer[] = [];
+): Promise<{ bytes: Buffer; backing: Buffer; rest: null } | { bytes: null; rest: ByteSource }> {
+  let backing: Buffer | null = null;
   let size = 0;
   const iterator = (source as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]
     ? (source as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]()
@@ -263,25 +274,35 @@ async function readUpTo(
     const next = await iterator.next();
     if (next.done === true) break;
     const chunk = next.value;
-    const bytes =
-      typeof chunk === 'string'
-        ? Buffer.from(chunk, 'utf8')
-        : Buffer.isBuffer(chunk)
-          ? chunk
-          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    chunks.push(bytes);
-    size += bytes.length;
-    if (size > max) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (size + bytes.length > max) {
+      // Copies: the chunk is the source's, the buffer goes back to the pool.
+      const read = [
+        backing === null ? Buffer.alloc(0) : Buffer.from(backing.subarray(0, size)),
+        Buffer.from(bytes),
+      ];
+      if (backing !== null) giveBack(backing);
       return {
         bytes: null,
         rest: (async function* () {
-          yield* chunks;
+          yield* read;
           for (let n = await iterator.next(); n.done !== true; n = await iterator.next()) yield n.value;
         })(),
       };
     }
+    if (backing === null || size + bytes.length > backing.length) {
+      const bigger = takeBuffer(size + bytes.length);
+      if (backing !== null) {
+        backing.copy(bigger, 0, 0, size);
+        giveBack(backing);
+      }
+      backing = bigger;
+    }
+    backing.set(bytes, size);
+    size += bytes.length;
   }
-  return { bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size), rest: null };
+  backing ??= takeBuffer(0);
+  return { bytes: backing.subarray(0, size), backing, rest: null };
 }
 
 function toAsync<T>(iterator: Iterator<T>): AsyncIterator<T> {

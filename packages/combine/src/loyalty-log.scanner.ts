@@ -32,6 +32,21 @@ export async function scanLoyaltyLog(
   if (carry !== null) scanner.line(carry, 0, carry.length);
 }
 
+/** `scanLoyaltyLog` of a log held whole in one buffer, synchronously. */
+export function scanLoyaltyBytes(
+  buf: Buffer,
+  keys: ReadonlySet<string>,
+  onLine: (line: string) => void,
+): void {
+  const scanner = new LoyaltyLineScanner(keys, onLine);
+  let start = 0;
+  for (let nl = buf.indexOf(LF, start); nl !== -1; nl = buf.indexOf(LF, start)) {
+    scanner.line(buf, start, nl);
+    start = nl + 1;
+  }
+  if (start < buf.length) scanner.line(buf, start, buf.length);
+}
+
 class LoyaltyLineScanner {
   private readonly hashes = new Set<number>();
   private first = true;

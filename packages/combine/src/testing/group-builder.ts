@@ -112,7 +112,47 @@ export async function combineText(group: TextGroup): Promise<Combined> {
   );
   const rows: ParsedRow[] = [];
   for await (const row of run.rows()) rows.push(row);
-  return { rows, legacy: rows.map((r) => r.legacy), report: run.report };
+  const legacy = rows.map((r) => r.legacy);
+  await expectSameLegacyBytes(group, files, legacy, run.report);
+  return { rows, legacy, report: run.report };
+}
+
+/**
+ * Every group a test combines is combined a second time through
+ * `legacyBytes()` (what `pnpm combine` writes), which must give the rows'
+ * legacy lines byte for byte and the same report: the byte path is held to
+ * the string path by every test that uses `combineText`.
+ */
+async function expectSameLegacyBytes(
+  group: TextGroup,
+  files: Partial<Record<FileType, GroupFile>>,
+  legacy: string[],
+  report: CombineReport,
+): Promise<void> {
+  const run = combineGroup(
+    { key: group.key ?? KEY, files },
+    { reference: group.reference ?? referenceFromText({}), ...group.options, onDrop: undefined },
+  );
+  const pieces: Buffer[] = [];
+  for await (const piece of run.legacyBytes()) pieces.push(Buffer.from(piece));
+  const got = Buffer.concat(pieces);
+  const expected = Buffer.from(legacy.map((l) => `${l}\n`).join(''), 'utf8');
+  if (!got.equals(expected)) {
+    throw new Error(
+      `legacyBytes() differs from the rows' legacy lines:\n${got.toString('utf8')}\n---\n${expected.toString('utf8')}`,
+    );
+  }
+  const { dropped, droppedCount, dataLines, rows, spilledBytes, complete } = run.report;
+  const same = JSON.stringify({ dropped, droppedCount, dataLines, rows, spilledBytes, complete });
+  const want = JSON.stringify({
+    dropped: report.dropped,
+    droppedCount: report.droppedCount,
+    dataLines: report.dataLines,
+    rows: report.rows,
+    spilledBytes: report.spilledBytes,
+    complete: report.complete,
+  });
+  if (same !== want) throw new Error(`legacyBytes() report differs:\n${same}\n---\n${want}`);
 }
 
 /** The base lookups plus an rd5000 of the given rows. */
