@@ -207,6 +207,7 @@ export class LegacyBytesWriter {
   /** Rows of a transaction are next to each other: the last TRANSNO's payment code, method and phone. */
   private lastTransNo = '';
   private lastPayment: string | null = null;
+  private readonly methods = new Map<string, string>();
 
   constructor(private readonly ctx: RowContext) {
     this.posOut = `${ctx.posText},`;
@@ -347,10 +348,15 @@ export class LegacyBytesWriter {
     const transNo = buf.toString('latin1', start, end);
     const { lookups } = this.ctx;
     const code = lookups.payments.get(transNo) ?? '';
-    const name = lookups.paymentMethods.get(code) ?? '';
-    const phone = lookups.loyalty.get(transNo) ?? '';
+    // PAYMENT CODE and NAME per code (a day has a handful): one string per transaction at most.
+    let method = this.methods.get(code);
+    if (method === undefined) {
+      method = `${plainField(code)},${plainField(lookups.paymentMethods.get(code) ?? '')},`;
+      this.methods.set(code, method);
+    }
+    const phone = lookups.loyalty.get(transNo);
     this.lastTransNo = transNo;
-    this.lastPayment = `${plainField(code)},${plainField(name)},${plainField(phone)}`;
+    this.lastPayment = phone === undefined ? method : method + plainField(phone);
     return this.lastPayment;
   }
 
