@@ -164,7 +164,7 @@ export const Collections = Object.freeze({
   partitionSummaries: 'partitionsummaries',
   /** Per branch, month and dimension: packed rollups of the current generations (see MonthSummaryDoc). */
   monthSummaries: 'monthsummaries',
-  /** Per branch, month and dimension: the month summary's sums per day (see DaySummaryDoc). */
+  /** Prefix of the day summaries' collections, one per month: `daysummaries.<YYYY-MM>` (see daySummaryCollection). */
   daySummaries: 'daysummaries',
   /** One guard document per (branch, month) of the month summaries, and their revision claims. */
   monthSummaryHeads: 'monthsummaryheads',

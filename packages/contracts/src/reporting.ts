@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Collections } from './documents.js';
 import { ParsedRow } from './parsed-row.js';
 
 /** The partition generation a loaded document belongs to: readers filter on `pg` (`<partitionId>#<generation>`). */
@@ -118,14 +119,25 @@ export type MonthSummaryDoc = z.infer<typeof MonthSummaryDoc>;
 
 /**
  * The same sums as a month summary, per day: what reports read for the loose
- * days of a range cut mid-month (one `{dim, ym}` read covers a month's loose
- * days for every branch). `_id` `<branch>|<YYYY-MM>|<dim>`, written in the
- * same rebuild as the month summary. Each entry line starts with its date:
+ * days of a range cut mid-month. `_id` `<branch>|<YYYY-MM>|<dim>`, in the
+ * month's own collection (`daySummaryCollection`), written in the same
+ * rebuild as the month summary. Each entry line starts with its date:
  * `YYYY-MM-DD\tkey\tsalesE4\tdiscountE4\tquantityE4\tlines\treceipts`, dates
  * ascending (dal `encodeDayEntries`).
  */
 export const DaySummaryDoc = MonthSummaryDoc;
 export type DaySummaryDoc = MonthSummaryDoc;
+
+/**
+ * The collection of one month's day summaries (branches × 8 documents).
+ * One per month because FerretDB 1.24 evaluates every filter, `_id`
+ * included, as `_jsonb->'field' @> value`, which no index serves: a read
+ * scans (and decompresses) its whole collection, so a cut month's read costs
+ * that month's documents, not every month's.
+ */
+export function daySummaryCollection(ym: string): string {
+  return `${Collections.daySummaries}.${ym}`;
+}
 
 /** Written by a rebuild that also writes the day summaries; a head without it (older) has its month rebuilt. */
 export const SUMMARY_LAYOUT = 2;

@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import {
   Collections,
+  daySummaryCollection,
   type DaySummaryDoc,
   type MonthSummaryDirtyDoc,
   type MonthSummaryDoc,
@@ -19,15 +20,8 @@ import {
 } from './summary-entries.js';
 import { planSummaryReads, weekdayOf, yearsOf, type SummaryGroupField } from './summary-plan.js';
 
-/** Dates read at once by a report (each read is small; the database overlaps them). */
+/** Dates of a pending month read at once (the database overlaps them). */
 const READ_CONCURRENCY = 8;
-
-/**
- * A month with this many loose days or fewer reads them from partition
- * summaries: a date's partition summaries (one per terminal) are smaller
- * than the month's day summaries of every branch.
- */
-const DIRECT_LOOSE_DAYS = 2;
 
 export interface SummarySumsArgs {
   from: string;
@@ -50,46 +44,39 @@ export interface SummarySums {
 /**
  * What reports read of the sales summaries (written by `SalesSummariesWriter`).
  *
- * Every read is an equality on indexed fields: `{dim, year}` for whole
- * months, `{dim, ym}` for the loose days of a month, `{dim, date}` and
+ * Every read is an equality: `{dim, year}` for whole months, `{dim}` in a
+ * month's day-summary collection for its loose days, `{dim, date}` and
  * `{date}` for a date read from partition summaries, `{year}` for the dirty
- * marks. FerretDB 1.x pushes equalities down to PostgreSQL but evaluates
- * ranges and `$in` over the whole collection, and a year of per-key rollups
- * is millions of documents. A year for 30 branches is 360 month documents
- * per dimension; its loose days at most 60 day documents.
+ * marks. MongoDB serves them from indexes. FerretDB 1.24 runs each as a scan
+ * of its whole collection (a filter becomes `_jsonb->'field' @> value`, which
+ * no index serves), so what a read costs there is the size of the collection
+ * it reads: 4 MB of month summaries for 14 months of 30 branches, 2 MB for
+ * one month's day summaries, 260 MB of partition summaries.
  */
 export class SalesSummariesReader {
   private readonly parts: Collection<PartitionSummaryDoc>;
   private readonly months: Collection<MonthSummaryDoc>;
-  private readonly days: Collection<DaySummaryDoc>;
   private readonly dirty: Collection<MonthSummaryDirtyDoc>;
   private readonly partitions: Collection<PartitionDoc>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.parts = db.collection(Collections.partitionSummaries);
     this.months = db.collection(Collections.monthSummaries);
-    this.days = db.collection(Collections.daySummaries);
     this.dirty = db.collection(Collections.monthSummaryDirty);
     this.partitions = db.collection(Collections.partitions);
   }
 
   /**
    * Sums of one dimension over a range, grouped by `field` (null: one total).
-   * Whole months come from the month summaries, loose days from the day
-   * summaries (or, for a month with a couple of them, from the partition
-   * summaries of the current generations, read between two reads of the
-   * date's generations and redone if a load flipped one in between). A month
-   * with a pending rebuild (a dirty mark) is read date by date from the
-   * partition summaries, so a report never lags a finished load.
+   * Whole months come from the month summaries, the loose days of a cut
+   * month from its day summaries. A month with a pending rebuild (a dirty
+   * mark) is read date by date from the current generations' partition
+   * summaries (read between two reads of the date's generations, and redone
+   * if a load flipped one in between), so a report never lags a finished load.
    */
   async sums(args: SummarySumsArgs): Promise<SummarySums[]> {
     const branches = args.branches ? new Set(args.branches) : undefined;
-    const plan = planSummaryReads(
-      args.from,
-      args.to,
-      await this.pendingMonths(args.from, args.to, branches),
-      DIRECT_LOOSE_DAYS,
-    );
+    const plan = planSummaryReads(args.from, args.to, await this.pendingMonths(args.from, args.to, branches));
     const inRange = (date: string) => date >= args.from && date <= args.to;
     const out = new Map<string, SummaryTable>();
     const into = (group: string): SummaryTable => {
@@ -131,7 +118,8 @@ export class SalesSummariesReader {
           if (whole.has(d.ym)) collect(d.branch, decodeEntries(d[args.scope]));
       }),
       ...plan.dayMonths.map(async (ym) => {
-        for (const d of await this.days.find({ dim: args.dim, ym, ...only }, { projection }).toArray())
+        const days = this.db.collection<DaySummaryDoc>(daySummaryCollection(ym));
+        for (const d of await days.find({ dim: args.dim, ...only }, { projection }).toArray())
           collect(d.branch, addEncodedDayEntries(new Map<string, SummaryEntry>(), d[args.scope], inRange));
       }),
       forEachLimited(plan.dates, READ_CONCURRENCY, async (date) => {

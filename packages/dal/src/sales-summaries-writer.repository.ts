@@ -3,6 +3,7 @@ import {
   Collections,
   ROLLUP_DIMENSIONS,
   SUMMARY_LAYOUT,
+  daySummaryCollection,
   partitionId,
   type DaySummaryDoc,
   type MonthSummaryDirtyDoc,
@@ -49,7 +50,6 @@ function tableOf<K>(tables: Map<K, SummaryTable>, id: K): SummaryTable {
 export class SalesSummariesWriter {
   readonly parts: Collection<PartitionSummaryDoc>;
   readonly months: Collection<MonthSummaryDoc>;
-  readonly days: Collection<DaySummaryDoc>;
   private readonly heads: Collection<MonthSummaryHeadDoc>;
   private readonly dirty: Collection<MonthSummaryDirtyDoc>;
   private readonly partitions: Collection<PartitionDoc>;
@@ -58,10 +58,9 @@ export class SalesSummariesWriter {
   /** Heads of an older layout were marked dirty (once per process, see `rebuildDirtyMonths`). */
   private layoutChecked = false;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.parts = db.collection(Collections.partitionSummaries);
     this.months = db.collection(Collections.monthSummaries);
-    this.days = db.collection(Collections.daySummaries);
     this.heads = db.collection(Collections.monthSummaryHeads);
     this.dirty = db.collection(Collections.monthSummaryDirty);
     this.partitions = db.collection(Collections.partitions);
@@ -248,7 +247,7 @@ export class SalesSummariesWriter {
       all: encodeEntries(tables.month.get(`${dim}|all`) ?? new Map<string, SummaryEntry>()),
       products: encodeEntries(tables.month.get(`${dim}|products`) ?? new Map<string, SummaryEntry>()),
     }));
-    await this.days.bulkWrite(days.map(upsert));
+    await this.db.collection<DaySummaryDoc>(daySummaryCollection(ym)).bulkWrite(days.map(upsert));
     await this.months.bulkWrite(months.map(upsert));
   }
 

@@ -3,6 +3,7 @@ import {
   Collections,
   ROLLUP_DIMENSIONS,
   SUMMARY_LAYOUT,
+  daySummaryCollection,
   partitionId,
   type DaySummaryDoc,
   type MonthSummaryHeadDoc,
@@ -150,12 +151,12 @@ describe('sales summaries on the real database', () => {
     expect(byWeekday.reduce((s, r) => s + r.salesE4, 0)).toBe(5);
     const cut = await reports.sums({ ...base, from: '2026-05-02', to: '2026-05-31', field: null });
     expect(cut).toEqual([{ key: '', salesE4: 202, quantity: 4, receipts: 8 }]);
-    // other dimensions: the month's day summaries without the day outside the range (05-01) …
+    // other dimensions: the month's day summaries without the day outside the range (05-01), …
     const hour = { dim: 'hour', scope: 'all', field: 'key' } as const;
     expect(await reports.sums({ ...hour, from: '2026-05-02', to: '2026-05-31' })).toEqual([
       { key: 'K', salesE4: 202, quantity: 4, receipts: 8 },
     ]);
-    // … or the loose days' own partition summaries when there are only a couple
+    // … however few the loose days
     expect(await reports.sums({ ...hour, from: '2026-05-15', to: '2026-05-16', branches: ['GA'] })).toEqual([
       { key: 'K', salesE4: 100, quantity: 1, receipts: 2 },
     ]);
@@ -292,7 +293,7 @@ describe('sales summaries on the real database', () => {
         }));
     }
 
-    /** Mid-month cuts (loose days from day summaries), a couple of loose days (partition summaries), one day. */
+    /** Mid-month cuts, a couple of loose days at either end of a whole month, one day. */
     const RANGES = [
       ['2028-01-25', '2028-03-04'],
       ['2028-01-21', '2028-02-19'],
@@ -349,9 +350,12 @@ describe('sales summaries on the real database', () => {
     test('rebuilt: loose days from the day summaries, same figures; one day summary per branch, month and dimension', async () => {
       await summaries.rebuildDirtyMonths();
       expect(await mongo.db.collection(Collections.monthSummaryDirty).countDocuments({ year: 2028 })).toBe(0);
-      const days = mongo.db.collection<DaySummaryDoc>(Collections.daySummaries);
-      expect(await days.countDocuments({ dim: 'product', ym: '2028-01' })).toBe(3);
-      const da = await days.findOne({ _id: 'DA|2028-02|hour' });
+      // one collection per month
+      const jan = mongo.db.collection<DaySummaryDoc>(daySummaryCollection('2028-01'));
+      expect(await jan.countDocuments({ dim: 'product' })).toBe(3);
+      expect(await jan.countDocuments()).toBe(3 * 8);
+      const feb = mongo.db.collection<DaySummaryDoc>(daySummaryCollection('2028-02'));
+      const da = await feb.findOne({ _id: 'DA|2028-02|hour' });
       expect(da?.all.split('\n')).toHaveLength(29 * 2); // a leap February, two hours a day
       expect(da?.all.startsWith('2028-02-01\t13\t')).toBe(true);
       await checkAll();
@@ -390,7 +394,7 @@ describe('sales summaries on the real database', () => {
     test('months an older layout rebuilt (no day summaries) are marked dirty by the first rebuild of a process', async () => {
       const heads = mongo.db.collection<MonthSummaryHeadDoc>(Collections.monthSummaryHeads);
       await heads.updateOne({ _id: 'DC|2028-02' }, { $unset: { layout: '' } });
-      await mongo.db.collection(Collections.daySummaries).deleteMany({ branch: 'DC', ym: '2028-02' });
+      await mongo.db.collection(daySummaryCollection('2028-02')).deleteMany({ branch: 'DC' });
       const fresh = new SalesSummariesWriter(mongo.db);
       expect(await fresh.rebuildDirtyMonths()).toBe(1);
       expect((await heads.findOne({ _id: 'DC|2028-02' }))?.layout).toBe(SUMMARY_LAYOUT);

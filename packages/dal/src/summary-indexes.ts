@@ -1,11 +1,11 @@
 import type { IndexDescription } from 'mongodb';
 import { Collections } from '@posflow/contracts';
 
-// Every summary read is an equality on indexed fields: FerretDB 1.x pushes equalities down to
-// PostgreSQL but evaluates ranges, `$in` and `$or` over the whole collection.
+// Every summary read is an equality, served by these indexes on MongoDB. FerretDB 1.24 creates them
+// but scans the whole collection for every filter (see SalesSummariesReader).
 
 export const partitionSummaryIndexes: IndexDescription[] = [
-  // Dates a report reads from partition summaries (pending months, a few loose days); the hours with rows of a date.
+  // Dates a report reads from partition summaries (pending months); the hours with rows of a date.
   { key: { dim: 1, date: 1 }, name: 'dim_date' },
   // Month rebuilds: a branch's month.
   { key: { branch: 1, ym: 1 }, name: 'branch_ym' },
@@ -18,20 +18,18 @@ export const monthSummaryIndexes: IndexDescription[] = [
   { key: { dim: 1, year: 1 }, name: 'dim_year' },
 ];
 
-export const daySummaryIndexes: IndexDescription[] = [
-  // Loose days of a report: one dimension, one month, every branch.
-  { key: { dim: 1, ym: 1 }, name: 'dim_ym' },
-];
-
 export const monthSummaryDirtyIndexes: IndexDescription[] = [
   // A report's pending months: the marks of the years in its range.
   { key: { year: 1 }, name: 'year' },
 ];
 
-/** What the summary reads and rebuilds need, per collection (the importer and the gateway create them at start). */
+/**
+ * What the summary reads and rebuilds need, per collection (the importer and
+ * the gateway create them at start). The day summaries' collections (one per
+ * month, branches × 8 documents) have none: a month is read whole.
+ */
 export const summaryIndexes: Record<string, IndexDescription[]> = {
   [Collections.partitionSummaries]: partitionSummaryIndexes,
   [Collections.monthSummaries]: monthSummaryIndexes,
-  [Collections.daySummaries]: daySummaryIndexes,
   [Collections.monthSummaryDirty]: monthSummaryDirtyIndexes,
 };

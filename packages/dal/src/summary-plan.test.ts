@@ -52,7 +52,7 @@ describe('summary read plans', () => {
   const none = new Set<string>();
 
   test('a trailing year: whole months from month summaries, the two cut months from day summaries', () => {
-    expect(planSummaryReads('2025-02-10', '2026-02-09', none, 2)).toEqual({
+    expect(planSummaryReads('2025-02-10', '2026-02-09', none)).toEqual({
       months: [
         '2025-03',
         '2025-04',
@@ -72,27 +72,26 @@ describe('summary read plans', () => {
   });
 
   test('a month with a pending rebuild is read date by date, whole or cut', () => {
-    const plan = planSummaryReads('2026-01-11', '2026-03-31', new Set(['2026-01', '2026-03']), 2);
+    const plan = planSummaryReads('2026-01-11', '2026-03-31', new Set(['2026-01', '2026-03']));
     expect(plan.months).toEqual(['2026-02']);
     expect(plan.dayMonths).toEqual([]);
     expect(plan.dates).toHaveLength(21 + 31);
     expect(plan.dates[0]).toBe('2026-01-11');
     expect(plan.dates.at(-1)).toBe('2026-03-31');
     // a pending month outside the range changes nothing
-    expect(planSummaryReads('2026-02-01', '2026-02-28', new Set(['2026-01']), 2).months).toEqual(['2026-02']);
+    expect(planSummaryReads('2026-02-01', '2026-02-28', new Set(['2026-01'])).months).toEqual(['2026-02']);
   });
 
-  test('a month with only a couple of loose days reads them from partition summaries', () => {
-    expect(planSummaryReads('2026-01-30', '2026-03-01', none, 2)).toEqual({
+  test('loose days of a month come from its day summaries, however few', () => {
+    expect(planSummaryReads('2026-01-30', '2026-03-01', none)).toEqual({
       months: ['2026-02'],
-      dayMonths: [],
-      dates: ['2026-01-30', '2026-01-31', '2026-03-01'],
-    });
-    expect(planSummaryReads('2026-01-29', '2026-02-09', none, 2)).toEqual({
-      months: [],
-      dayMonths: ['2026-01', '2026-02'],
+      dayMonths: ['2026-01', '2026-03'],
       dates: [],
     });
-    expect(planSummaryReads('2026-05-05', '2026-05-05', none, 0).dayMonths).toEqual(['2026-05']);
+    expect(planSummaryReads('2026-05-05', '2026-05-05', none)).toEqual({
+      months: [],
+      dayMonths: ['2026-05'],
+      dates: [],
+    });
   });
 });

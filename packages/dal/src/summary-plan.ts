@@ -78,9 +78,9 @@ export function splitRange(from: string, to: string): { months: string[]; days: 
 export interface SummaryReadPlan {
   /** Whole months: the month summaries (one `{dim, year}` read per year). */
   months: string[];
-  /** Months whose loose days come from the day summaries (one `{dim, ym}` read each). */
+  /** Months whose loose days come from the day summaries (one read of the month's collection each). */
   dayMonths: string[];
-  /** Dates read from their partition summaries (one `{dim, date}` read each). */
+  /** Dates of pending months, read from their partition summaries (one `{dim, date}` read each). */
   dates: string[];
 }
 
@@ -88,16 +88,10 @@ export interface SummaryReadPlan {
  * Splits a range into summary reads. A month with a pending rebuild (in
  * `pending`, a dirty mark) is read date by date from the partition
  * summaries, so a report never lags a finished load. Otherwise whole months
- * come from the month summaries and loose days from the day summaries, except
- * in a month with at most `directDays` loose days: one date's partition
- * summaries are smaller than a month of day summaries for every branch.
+ * come from the month summaries and the loose days of a cut month from its
+ * day summaries.
  */
-export function planSummaryReads(
-  from: string,
-  to: string,
-  pending: ReadonlySet<string>,
-  directDays: number,
-): SummaryReadPlan {
+export function planSummaryReads(from: string, to: string, pending: ReadonlySet<string>): SummaryReadPlan {
   const split = splitRange(from, to);
   const plan: SummaryReadPlan = { months: [], dayMonths: [], dates: [] };
   for (const ym of split.months) {
@@ -107,7 +101,7 @@ export function planSummaryReads(
   const loose = new Map<string, string[]>();
   for (const d of split.days) loose.set(d.slice(0, 7), [...(loose.get(d.slice(0, 7)) ?? []), d]);
   for (const [ym, days] of loose) {
-    if (pending.has(ym) || days.length <= directDays) plan.dates.push(...days);
+    if (pending.has(ym)) plan.dates.push(...days);
     else plan.dayMonths.push(ym);
   }
   plan.dates.sort();
