@@ -8,13 +8,7 @@ import {
   buildProductLookup,
   type LookupFileType,
 } from './group-lookups.builder.js';
-import {
-  LegacyBytesWriter,
-  PlainLineCheck,
-  isPlainBatch,
-  scanPlainColumns,
-  scanPlainLine,
-} from './legacy-bytes.writer.js';
+import { LegacyBytesWriter, PlainLineCheck } from './legacy-bytes.writer.js';
 import { excelField, excelFieldOfPlain, needsExcelWrap } from './legacy-field.renderer.js';
 import {
   C,
@@ -27,6 +21,7 @@ import {
   type RowContext,
 } from './legacy-row.builder.js';
 import type { ByteSource } from './line.reader.js';
+import { isPlainBatch, scanPlainColumns, scanPlainLine } from './plain-line.scanner.js';
 import type { LoyaltyLogCache } from './loyalty-log.cache.js';
 import type { ReferenceData } from './reference-data.js';
 import { FIELD_SLOTS, ReverseLineBuffer, type LineSegment } from './reverse-line.buffer.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseCsvLine } from './csv-line.parser.js';
+import { CsvLineFields, parseCsvLine } from './csv-line.parser.js';
 import { hashText } from './byte-key.js';
 import {
   buildGroupLookups,
@@ -8,6 +8,7 @@ import {
   productLine,
   unwrapExcelText,
 } from './group-lookups.builder.js';
+import { readLineBatches } from './line.reader.js';
 
 const RD5800_HEADER =
   'STORE_NUM,TRANSDATE,INVOICE,CAS_CODE,AMT_TENDER,CHANGE,NAME,REF_NO,DATE,TIME,TAG,PAYCODE,TRN_CODE,REF_CODE,ORDERSLIP,REC_NO,CUSINFO1,CUSINFO2,CUSINFO3,TIN_TAG,TRANSNO,POS,BRANCH';
@@ -181,6 +182,47 @@ describe('buildGroupLookups', () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+
+  test('rd1800, discount, rd5800, rd5900 read on their bytes: the tables CsvLineFields gives, whatever the lines', async () => {
+    const piece = fc.constantFrom(',', ',,,,', 'A', '07', '"', '""', 'Ñ', ' ', '\r', '\uFEFF', ',,,,,,,,,,');
+    const line = fc.array(piece, { maxLength: 30 }).map((p) => p.join(''));
+    // The rule as it was: every line's first columns through CsvLineFields, first row wins, empty keys out.
+    const reference = async (chunks: Uint8Array[], columns: number, key: number, value: number) => {
+      const table = new Map<string, string>();
+      const fields = new CsvLineFields();
+      for await (const batch of readLineBatches(chunks)) {
+        for (const l of batch.lines) {
+          fields.read(l, columns);
+          if (fields.length < columns) continue;
+          const k = fields.get(key);
+          if (k !== '' && !table.has(k)) table.set(k, fields.get(value));
+        }
+      }
+      return table;
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 10 }),
+        fc.integer({ min: 1, max: 29 }),
+        async (lines, size) => {
+          const bytes = new TextEncoder().encode(lines.join('\n'));
+          const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+            bytes.slice(i * size, (i + 1) * size),
+          );
+          const l = await buildGroupLookups(
+            { rd1800: chunks, discount: chunks, rd5800: chunks, rd5900: chunks },
+            false,
+          );
+          const pairs = await reference(chunks, 2, 0, 1);
+          expect([...l.departments]).toEqual([...pairs]);
+          expect([...l.discounts]).toEqual([...pairs]);
+          expect([...l.paymentMethods]).toEqual([...pairs]);
+          expect([...l.payments]).toEqual([...(await reference(chunks, 21, 20, 11))]);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

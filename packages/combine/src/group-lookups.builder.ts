@@ -1,5 +1,6 @@
 import { hashBytes, hashText } from './byte-key.js';
 import { decodeLine, forEachByteLine, readByteLines } from './byte-lines.reader.js';
+import { isPlainBatch, scanPlainColumns, scanPlainLine } from './plain-line.scanner.js';
 import { CsvLineFields, csvFieldAt, parseCsvLine, type RowFields } from './csv-line.parser.js';
 import { readLineBatches, type ByteSource } from './line.reader.js';
 import { scanLoyaltyBytes, scanLoyaltyLog } from './loyalty-log.scanner.js';
@@ -44,14 +45,12 @@ export async function buildGroupLookups(
   loyaltyKeys?: ReadonlySet<string>,
 ): Promise<GroupLookups> {
   const [products, departments, discounts, payments, paymentMethods, loyalty] = await Promise.all([
-    collect(sources.rd5500, (line) => productLine(line, newFormat)),
-    collect(sources.rd1800, fieldsUpTo(2, pair)),
-    collect(sources.discount, fieldsUpTo(2, pair)),
-    collect(
-      sources.rd5800,
-      fieldsUpTo(21, (f) => (f.length >= 21 ? [f.get(20), f.get(11)] : null)),
-    ),
-    collect(sources.rd5900, fieldsUpTo(2, pair)),
+    buildProductLookup(sources.rd5500, newFormat),
+    collectColumns(sources.rd1800, 0, 1),
+    collectColumns(sources.discount, 0, 1),
+    // rd5800: TRANSNO (20) → PAYCODE (11), rows with at least 21 columns.
+    collectColumns(sources.rd5800, 20, 11),
+    collectColumns(sources.rd5900, 0, 1),
     buildLoyaltyLookup(sources.blpr, loyaltyKeys),
   ]);
   return { products, departments, discounts, payments, paymentMethods, loyalty };
@@ -72,16 +71,62 @@ export async function buildProductLookup(
   newFormat: boolean,
   codes?: ReadonlySet<number>,
 ): Promise<Map<string, ProductEntry>> {
-  if (codes === undefined) return collect(source, (line) => productLine(line, newFormat));
   const table = new Map<string, ProductEntry>();
   if (source === undefined) return table;
   for await (const { buf, count, starts, ends } of readByteLines(source)) {
     for (let k = 0; k < count; k++) {
       const start = starts[k] as number;
       const end = ends[k] as number;
-      if (!mayBeProduct(buf, start, end, codes)) continue;
+      if (codes !== undefined && !mayBeProduct(buf, start, end, codes)) continue;
       const e = productLine(decodeLine(buf, start, end), newFormat);
-      if (e !== null && e[0] !== '' && !table.has(e[0]) && codes.has(hashText(e[0]))) table.set(e[0], e[1]);
+      if (e === null || e[0] === '' || table.has(e[0])) continue;
+      if (codes === undefined || codes.has(hashText(e[0]))) table.set(e[0], e[1]);
+    }
+  }
+  return table;
+}
+
+/**
+ * Column `keyColumn` → column `valueColumn` of every line that has both
+ * (first row wins, empty keys left out): what `CsvLineFields` would read of
+ * the line's first columns, read on the bytes of a plain line (ASCII, no
+ * quote, no CR) and from the decoded text of any other.
+ */
+async function collectColumns(
+  source: ByteSource | undefined,
+  keyColumn: number,
+  valueColumn: number,
+): Promise<Map<string, string>> {
+  const table = new Map<string, string>();
+  if (source === undefined) return table;
+  const columns = Math.max(keyColumn, valueColumn) + 1;
+  const starts = new Int32Array(columns);
+  const ends = new Int32Array(columns);
+  const fields = new CsvLineFields();
+  for await (const batch of readByteLines(source)) {
+    const { buf, count } = batch;
+    const plain = isPlainBatch(buf, count, batch.starts, batch.ends, batch.used);
+    for (let k = 0; k < count; k++) {
+      const start = batch.starts[k] as number;
+      const end = batch.ends[k] as number;
+      const n = plain
+        ? scanPlainColumns(buf, start, end, starts, ends, columns)
+        : scanPlainLine(buf, start, end, starts, ends, columns);
+      let key: string;
+      let value: string;
+      if (n >= 0) {
+        if (n < columns || ends[keyColumn] === starts[keyColumn]) continue;
+        key = buf.toString('latin1', starts[keyColumn], ends[keyColumn]);
+        if (table.has(key)) continue;
+        value = buf.toString('latin1', starts[valueColumn], ends[valueColumn]);
+      } else {
+        fields.read(decodeLine(buf, start, end), columns);
+        if (fields.length < columns) continue;
+        key = fields.get(keyColumn);
+        if (key === '' || table.has(key)) continue;
+        value = fields.get(valueColumn);
+      }
+      table.set(key, value);
     }
   }
   return table;
@@ -157,10 +202,6 @@ export function loyaltyLineReader(): (line: string) => [string, string] | null {
 /** `="00019910"` (the blpr's Excel text formula) → `00019910`; other values unchanged. */
 export function unwrapExcelText(value: string): string {
   return value.length >= 3 && value.startsWith('="') && value.endsWith('"') ? value.slice(2, -1) : value;
-}
-
-function pair(f: RowFields): [string, string] | null {
-  return f.length >= 2 ? [f.get(0), f.get(1)] : null;
 }
 
 /**

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { CsvLineFields } from './csv-line.parser.js';
 import { buildGroupLookups } from './group-lookups.builder.js';
-import { LegacyBytesWriter, PlainLineCheck, scanPlainLine } from './legacy-bytes.writer.js';
+import { LegacyBytesWriter, PlainLineCheck } from './legacy-bytes.writer.js';
 import { FORWARD_FIELDS, buildLegacyLine, rowContext, rowProblem } from './legacy-row.builder.js';
+import { scanPlainLine } from './plain-line.scanner.js';
 import { referenceFromText } from './reference-data.js';
 import { KEY, LOOKUP_FILES, RD5000_COLUMNS, rd5000Line, type Rd5000Column } from './testing/group-builder.js';
 
@@ -62,29 +63,6 @@ async function context(newFormat: boolean) {
 }
 
 describe('plain rd5000 lines on their bytes', () => {
-  test('scanPlainLine: the columns CsvLineFields reads, or -1 for a quote, CR or non-ASCII byte', () => {
-    const fields = new CsvLineFields();
-    const starts = new Int32Array(FORWARD_FIELDS);
-    const ends = new Int32Array(FORWARD_FIELDS);
-    fc.assert(
-      fc.property(line, fc.integer({ min: 1, max: FORWARD_FIELDS }), (text, max) => {
-        const buf = Buffer.from(text, 'utf8');
-        const n = scanPlainLine(buf, 0, buf.length, starts, ends, max);
-        if (/["\r]/.test(text) || !/^\p{ASCII}*$/u.test(text)) {
-          expect(n).toBe(-1);
-          return;
-        }
-        fields.read(text, max);
-        expect(n).toBe(fields.length);
-        for (let k = 0; k < max; k++) {
-          const got = k < n ? buf.toString('latin1', starts[k], ends[k]) : '';
-          expect(got).toBe(fields.get(k));
-        }
-      }),
-      { numRuns: 1000 },
-    );
-  });
-
   test('PlainLineCheck accepts exactly the plain lines rowProblem accepts', async () => {
     for (const newFormat of [false, true]) {
       const ctx = await context(newFormat);
