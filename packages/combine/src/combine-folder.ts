@@ -20,7 +20,10 @@ export interface CombineFolderOptions {
   reference: ReferenceData;
   /** Groups combined at the same time, over all threads (default 4): a few per thread overlap file I/O. */
   concurrency?: number;
-  /** Worker threads (default: `os.availableParallelism()`, at most one per group); 0 combines on the calling thread. */
+  /**
+   * Worker threads (default: one per core but one, at least one: `defaultWorkers()`; at most one per
+   * group); 0 combines on the calling thread.
+   */
   workers?: number;
   spillThresholdChars?: number;
   tmpDir?: string;
@@ -70,7 +73,7 @@ export async function combineFolder(options: CombineFolderOptions): Promise<Comb
       tmpDir: options.tmpDir,
     };
     const concurrency = options.concurrency ?? 4;
-    const threads = Math.min(options.workers ?? availableParallelism(), groups.length);
+    const threads = Math.min(options.workers ?? defaultWorkers(), groups.length);
     const results =
       threads > 0 && existsSync(WORKER_FILE)
         ? await combineOnWorkers(groups, settings, threads, Math.ceil(concurrency / threads))
@@ -84,6 +87,19 @@ export async function combineFolder(options: CombineFolderOptions): Promise<Comb
     await rm(droppedDir, { recursive: true, force: true });
   }
   return { groups: groups.length, rows, dropped: dropped.count, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * One worker thread per core but one, at least one. Each thread pays its own
+ * start, JIT warm-up and caches (~0.5-0.8 CPU-s on the benchmark's 480
+ * groups), so on 2 cores a second thread only pays off when both cores are
+ * otherwise idle, and on a shared machine it lost (docs/benchmarks.md
+ * "Combine"); the calling thread is left to dispatch and to the rest of the
+ * machine. One thread at least: its capped heap keeps a huge rd5000's RSS
+ * down.
+ */
+export function defaultWorkers(): number {
+  return Math.max(1, availableParallelism() - 1);
 }
 
 /** Absent when the package runs from its TypeScript sources (tests): the groups are then combined here. */

@@ -6,7 +6,12 @@ export {
   type GroupFile,
   type GroupInput,
 } from './combine-group.js';
-export { combineFolder, type CombineFolderOptions, type CombineFolderSummary } from './combine-folder.js';
+export {
+  combineFolder,
+  defaultWorkers,
+  type CombineFolderOptions,
+  type CombineFolderSummary,
+} from './combine-folder.js';
 export { parseCsvLine, type ParsedLine } from './csv-line.parser.js';
 export { parseDecimal, parseMoneyE4 } from './decimal.parser.js';
 export { DROPPED_CSV_HEADER } from './dropped-csv.writer.js';

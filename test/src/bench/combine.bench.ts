@@ -5,6 +5,7 @@
 //   BENCH_COMBINE_BYTES  size of the synthetic rd5000 (e.g. 50000000 in CI)
 // The synthetic file is combined twice: default V8 flags, then a capped heap.
 //   BENCH_COMBINE_COPIES date-shifted copies of each fixture group (default 40)
+//   BENCH_COMBINE_WORKERS worker threads for the real groups (default: combineFolder's, see defaultWorkers)
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { combineFolder, groupExportFiles, loadReference } from '@posflow/combine';
+import { combineFolder, defaultWorkers, groupExportFiles, loadReference } from '@posflow/combine';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const FIXTURES = join(ROOT, '..', 'shared', 'fixtures');
@@ -20,6 +21,8 @@ const POS_EXPORTS = join(FIXTURES, 'pos-exports');
 const REFERENCE = join(FIXTURES, 'reference');
 const BIG_BYTES = Number(process.env.BENCH_COMBINE_BYTES ?? 1024 ** 3);
 const COPIES = Number(process.env.BENCH_COMBINE_COPIES ?? 40);
+const WORKERS =
+  process.env.BENCH_COMBINE_WORKERS === undefined ? undefined : Number(process.env.BENCH_COMBINE_WORKERS);
 const LEGACY_ROWS_PER_S = 6_000;
 
 interface Measured {
@@ -43,7 +46,13 @@ async function measure(inputDir: string, outputDir: string): Promise<void> {
   let inputBytes = 0;
   for (const name of await readdir(inputDir)) inputBytes += (await stat(join(inputDir, name))).size;
   const cpu = process.cpuUsage();
-  const summary = await combineFolder({ inputDir, outputDir, reference, tmpDir: outputDir });
+  const summary = await combineFolder({
+    inputDir,
+    outputDir,
+    reference,
+    tmpDir: outputDir,
+    workers: WORKERS,
+  });
   const used = process.cpuUsage(cpu);
   const result: Measured = {
     ...summary,
@@ -165,7 +174,9 @@ async function main(): Promise<void> {
     await mkdir(scaled);
     await writeScaledFixtures(scaled);
     const real = await runChild(scaled, join(base, 'scaled-out'));
-    lines.push(row(`real groups × ${COPIES} date-shifted copies`, real));
+    lines.push(
+      row(`real groups × ${COPIES} date-shifted copies, ${WORKERS ?? defaultWorkers()} worker(s)`, real),
+    );
     await rm(scaled, { recursive: true, force: true });
     await rm(join(base, 'scaled-out'), { recursive: true, force: true });
 
