@@ -20,10 +20,7 @@ export interface CombineFolderOptions {
   reference: ReferenceData;
   /** Groups combined at the same time, over all threads (default 4): a few per thread overlap file I/O. */
   concurrency?: number;
-  /**
-   * Worker threads (default: one per core but one, at least one: `defaultWorkers()`; at most one per
-   * group); 0 combines on the calling thread.
-   */
+  /** Worker threads (default: one per core, `defaultWorkers()`; at most one per group); 0 combines on the calling thread. */
   workers?: number;
   spillThresholdChars?: number;
   tmpDir?: string;
@@ -90,16 +87,14 @@ export async function combineFolder(options: CombineFolderOptions): Promise<Comb
 }
 
 /**
- * One worker thread per core but one, at least one. Each thread pays its own
- * start, JIT warm-up and caches (~0.5-0.8 CPU-s on the benchmark's 480
- * groups), so on 2 cores a second thread only pays off when both cores are
- * otherwise idle, and on a shared machine it lost (docs/benchmarks.md
- * "Combine"); the calling thread is left to dispatch and to the rest of the
- * machine. One thread at least: its capped heap keeps a huge rd5000's RSS
- * down.
+ * One worker thread per core. Each thread pays its own start, JIT warm-up and
+ * caches, which on the benchmark's 480 groups is worth it when the cores are
+ * free (2 threads: 1.3-1.4 s for 2.4-2.7 CPU-s, 1 thread: 1.9 s for 2.3-2.4
+ * CPU-s, load ~1.5 on 2 cores) but not when other work holds them (load ~5:
+ * 2 threads were the slowest); `workers` / `--workers` then says better.
  */
 export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism() - 1);
+  return availableParallelism();
 }
 
 /** Absent when the package runs from its TypeScript sources (tests): the groups are then combined here. */
