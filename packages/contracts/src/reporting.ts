@@ -119,17 +119,31 @@ export type MonthSummaryDoc = z.infer<typeof MonthSummaryDoc>;
 
 /**
  * The same sums as a month summary, per day: what reports read for the loose
- * days of a range cut mid-month. `_id` `<branch>|<YYYY-MM>|<dim>`, in the
- * month's own collection (`daySummaryCollection`), written in the same
- * rebuild as the month summary. Each entry line starts with its date:
- * `YYYY-MM-DD\tkey\tsalesE4\tdiscountE4\tquantityE4\tlines\treceipts`, dates
- * ascending (dal `encodeDayEntries`).
+ * days of a range cut mid-month. One scope per document (a report reads one;
+ * FerretDB decodes whole documents), `_id` `<branch>|<YYYY-MM>|<dim>|<scope>`,
+ * in the month's own collection (`daySummaryCollection`), written in the same
+ * rebuild as the month summary.
  */
-export const DaySummaryDoc = MonthSummaryDoc;
-export type DaySummaryDoc = MonthSummaryDoc;
+export const DaySummaryDoc = z.object({
+  _id: z.string(),
+  branch: z.string(),
+  year: z.number().int(),
+  ym: z.string(),
+  dim: RollupDimension,
+  scope: RollupScope,
+  /**
+   * One line per date and key, `YYYY-MM-DD\tkey\tsalesE4\tdiscountE4\tquantityE4\tlines\treceipts`,
+   * dates ascending (dal `encodeDayEntries`).
+   */
+  entries: z.string(),
+  /** The generations summed, as in the month summary. */
+  parts: z.string(),
+  updatedAt: z.date(),
+});
+export type DaySummaryDoc = z.infer<typeof DaySummaryDoc>;
 
 /**
- * The collection of one month's day summaries (branches × 8 documents).
+ * The collection of one month's day summaries (branches × 16 documents).
  * One per month because FerretDB 1.24 evaluates every filter, `_id`
  * included, as `_jsonb->'field' @> value`, which no index serves: a read
  * scans (and decompresses) its whole collection, so a cut month's read costs

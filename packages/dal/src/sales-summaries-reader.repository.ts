@@ -75,36 +75,47 @@ export class SalesSummariesReader {
    * if a load flipped one in between), so a report never lags a finished load.
    */
   async sums(args: SummarySumsArgs): Promise<SummarySums[]> {
+    const [rows] = await this.sumsBy(args, [args.field]);
+    return rows as SummarySums[];
+  }
+
+  /**
+   * `sums` for several groupings of the same dimension from one set of reads
+   * (a report grouped by day, weekday or branch and its totals all read the
+   * `day` summaries); one list of sums per field, in the order given.
+   */
+  async sumsBy(
+    args: Omit<SummarySumsArgs, 'field'>,
+    fields: readonly SummaryGroupField[],
+  ): Promise<SummarySums[][]> {
     const branches = args.branches ? new Set(args.branches) : undefined;
     const plan = planSummaryReads(args.from, args.to, await this.pendingMonths(args.from, args.to, branches));
     const inRange = (date: string) => date >= args.from && date <= args.to;
-    const out = new Map<string, SummaryTable>();
-    const into = (group: string): SummaryTable => {
-      let t = out.get(group);
-      if (!t) out.set(group, (t = new Map<string, SummaryEntry>()));
-      return t;
-    };
-    /** Adds one branch's entries to the groups asked for (`day` entries are keyed by date: outside the range they are skipped). */
+    const out = fields.map(() => new Map<string, SummaryEntry>());
+    /** Adds one branch's entries to each grouping (`day` entries are keyed by date: outside the range they are skipped). */
     const collect = (branch: string, table: SummaryTable): void => {
       if (branches && !branches.has(branch)) return;
       for (const e of table.values()) {
         if (args.dim === 'day' && !inRange(e.key)) continue;
         if (e.lines === 0) continue;
-        switch (args.field) {
-          case null:
-            addEntry(into(''), { ...e, key: '' });
-            break;
-          case 'key':
-          case 'date':
-            addEntry(into('key'), e);
-            break;
-          case 'branch':
-            addEntry(into('branch'), { ...e, key: branch });
-            break;
-          case 'weekday':
-            addEntry(into('key'), { ...e, key: weekdayOf(e.key) });
-            break;
-        }
+        fields.forEach((field, i) => {
+          const into = out[i] as SummaryTable;
+          switch (field) {
+            case null:
+              addEntry(into, { ...e, key: '' });
+              break;
+            case 'key':
+            case 'date':
+              addEntry(into, e);
+              break;
+            case 'branch':
+              addEntry(into, { ...e, key: branch });
+              break;
+            case 'weekday':
+              addEntry(into, { ...e, key: weekdayOf(e.key) });
+              break;
+          }
+        });
       }
     };
 
@@ -119,8 +130,10 @@ export class SalesSummariesReader {
       }),
       ...plan.dayMonths.map(async (ym) => {
         const days = this.db.collection<DaySummaryDoc>(daySummaryCollection(ym));
-        for (const d of await days.find({ dim: args.dim, ...only }, { projection }).toArray())
-          collect(d.branch, addEncodedDayEntries(new Map<string, SummaryEntry>(), d[args.scope], inRange));
+        for (const d of await days
+          .find({ dim: args.dim, scope: args.scope, ...only }, { projection: { parts: 0 } })
+          .toArray())
+          collect(d.branch, addEncodedDayEntries(new Map<string, SummaryEntry>(), d.entries, inRange));
       }),
       forEachLimited(plan.dates, READ_CONCURRENCY, async (date) => {
         for (const d of await this.currentSummariesOfDate(date, args.dim, args.scope, branches))
@@ -128,11 +141,16 @@ export class SalesSummariesReader {
       }),
     ]);
 
-    const rows: SummarySums[] = [];
-    for (const table of out.values())
-      for (const e of table.values())
-        rows.push({ key: e.key, salesE4: e.salesE4, quantity: e.quantityE4 / 10_000, receipts: e.receipts });
-    return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return out.map((table) =>
+      [...table.values()]
+        .map((e) => ({
+          key: e.key,
+          salesE4: e.salesE4,
+          quantity: e.quantityE4 / 10_000,
+          receipts: e.receipts,
+        }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    );
   }
 
   /** `YYYY-MM` of the range's months that one of `branches` has marked dirty (one `{year}` read per year). */

@@ -221,7 +221,7 @@ export class SalesSummariesWriter {
     });
   }
 
-  /** One branch-month's day summaries, then its month summaries (every dimension of each). */
+  /** One branch-month's day summaries, then its month summaries (every dimension and scope of each). */
   private async writeSummaries(
     branch: string,
     ym: string,
@@ -233,13 +233,15 @@ export class SalesSummariesWriter {
     const upsert = <T extends { _id: string }>(doc: T): AnyBulkWriteOperation<T> => ({
       replaceOne: { filter: { _id: doc._id } as never, replacement: doc, upsert: true },
     });
-    const days: DaySummaryDoc[] = ROLLUP_DIMENSIONS.map((dim) => ({
-      _id: `${branch}|${ym}|${dim}`,
-      ...base,
-      dim,
-      all: encodeDayEntries(tables.days.get(`${dim}|all`) ?? new Map<string, SummaryTable>()),
-      products: encodeDayEntries(tables.days.get(`${dim}|products`) ?? new Map<string, SummaryTable>()),
-    }));
+    const days: DaySummaryDoc[] = ROLLUP_DIMENSIONS.flatMap((dim) =>
+      SCOPES.map((scope) => ({
+        _id: `${branch}|${ym}|${dim}|${scope}`,
+        ...base,
+        dim,
+        scope,
+        entries: encodeDayEntries(tables.days.get(`${dim}|${scope}`) ?? new Map<string, SummaryTable>()),
+      })),
+    );
     const months: MonthSummaryDoc[] = ROLLUP_DIMENSIONS.map((dim) => ({
       _id: `${branch}|${ym}|${dim}`,
       ...base,

@@ -352,12 +352,12 @@ describe('sales summaries on the real database', () => {
       expect(await mongo.db.collection(Collections.monthSummaryDirty).countDocuments({ year: 2028 })).toBe(0);
       // one collection per month
       const jan = mongo.db.collection<DaySummaryDoc>(daySummaryCollection('2028-01'));
-      expect(await jan.countDocuments({ dim: 'product' })).toBe(3);
-      expect(await jan.countDocuments()).toBe(3 * 8);
+      expect(await jan.countDocuments({ dim: 'product', scope: 'all' })).toBe(3);
+      expect(await jan.countDocuments()).toBe(3 * 8 * 2);
       const feb = mongo.db.collection<DaySummaryDoc>(daySummaryCollection('2028-02'));
-      const da = await feb.findOne({ _id: 'DA|2028-02|hour' });
-      expect(da?.all.split('\n')).toHaveLength(29 * 2); // a leap February, two hours a day
-      expect(da?.all.startsWith('2028-02-01\t13\t')).toBe(true);
+      const da = await feb.findOne({ _id: 'DA|2028-02|hour|all' });
+      expect(da?.entries.split('\n')).toHaveLength(29 * 2); // a leap February, two hours a day
+      expect(da?.entries.startsWith('2028-02-01\t13\t')).toBe(true);
       await checkAll();
     });
 

@@ -26,7 +26,7 @@ export const monthSummaryDirtyIndexes: IndexDescription[] = [
 /**
  * What the summary reads and rebuilds need, per collection (the importer and
  * the gateway create them at start). The day summaries' collections (one per
- * month, branches × 8 documents) have none: a month is read whole.
+ * month, branches × 16 documents) have none: a month is read whole.
  */
 export const summaryIndexes: Record<string, IndexDescription[]> = {
   [Collections.partitionSummaries]: partitionSummaryIndexes,

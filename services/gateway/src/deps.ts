@@ -46,7 +46,7 @@ export interface GatewayDeps {
   fileViews: FileRecordViewsRepository;
   rawFiles: FileStore;
   transactions: Pick<TransactionsRepository, 'queryTransactions' | 'streamRows' | 'streamLegacy'>;
-  summaries: Pick<SalesSummariesReader, 'sums'>;
+  summaries: Pick<SalesSummariesReader, 'sums' | 'sumsBy'>;
   enqueue: EnqueueService;
   queues: QueueInspector;
   cluster: ClusterReader;

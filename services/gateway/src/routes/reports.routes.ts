@@ -24,16 +24,21 @@ export function registerReportRoutes(t: RouteTable, d: GatewayDeps): void {
       const { dim, field } = summarySource(query.groupBy);
       const period = async (from: string, to: string): Promise<{ rows: GroupSums[]; totals: GroupSums[] }> => {
         const base = { from, to, branches, scope: scopeName } as const;
-        const [rows, totals] = await Promise.all([
-          d.summaries.sums({ ...base, dim, field }),
-          // TC is additive only over days (a receipt spans several products), so totals come from the day summaries
-          d.summaries.sums({ ...base, dim: 'day', field: null }),
-        ]);
+        // TC is additive only over days (a receipt spans several products), so totals come from the day summaries:
+        // the same reads as the rows when they group the day summaries too
+        const [rows = [], totals = []] =
+          dim === 'day'
+            ? await d.summaries.sumsBy({ ...base, dim }, [field, null])
+            : await Promise.all([
+                d.summaries.sums({ ...base, dim, field }),
+                d.summaries.sums({ ...base, dim: 'day', field: null }),
+              ]);
         return { rows, totals };
       };
-      const current = await period(query.from, query.to);
-      const previous =
-        query.compare === 'previous-year' ? await period(previousYear(query.from), previousYear(query.to)) : undefined;
+      const [current, previous] = await Promise.all([
+        period(query.from, query.to),
+        query.compare === 'previous-year' ? period(previousYear(query.from), previousYear(query.to)) : undefined,
+      ]);
       return buildSalesReport({
         from: query.from,
         to: query.to,
