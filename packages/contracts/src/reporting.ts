@@ -179,6 +179,11 @@ export const MonthSummaryDirtyDoc = z.object({
   /** Absent on marks written before reports read them by year (the next rebuild removes them). */
   year: z.number().int().optional(),
   ym: z.string(),
+  /**
+   * `layout`: the month's summaries were written before day summaries existed (its month summaries are
+   * current; only its day summaries are missing). Absent: a load changed the month.
+   */
+  kind: z.enum(['layout']).optional(),
   at: z.date(),
 });
 export type MonthSummaryDirtyDoc = z.infer<typeof MonthSummaryDirtyDoc>;

@@ -89,7 +89,8 @@ export class SalesSummariesReader {
     fields: readonly SummaryGroupField[],
   ): Promise<SummarySums[][]> {
     const branches = args.branches ? new Set(args.branches) : undefined;
-    const plan = planSummaryReads(args.from, args.to, await this.pendingMonths(args.from, args.to, branches));
+    const marked = await this.markedMonths(args.from, args.to, branches);
+    const plan = planSummaryReads(args.from, args.to, marked.pending, marked.withoutDays);
     const inRange = (date: string) => date >= args.from && date <= args.to;
     const out = fields.map(() => new Map<string, SummaryEntry>());
     /** Adds one branch's entries to each grouping (`day` entries are keyed by date: outside the range they are skipped). */
@@ -153,23 +154,30 @@ export class SalesSummariesReader {
     );
   }
 
-  /** `YYYY-MM` of the range's months that one of `branches` has marked dirty (one `{year}` read per year). */
-  private async pendingMonths(
+  /**
+   * `YYYY-MM` of the range's months with a dirty mark of one of `branches`
+   * (one `{year}` read per year): `pending` a load's, `withoutDays` an older
+   * layout's (month summaries current, day summaries not yet written).
+   */
+  private async markedMonths(
     from: string,
     to: string,
     branches: ReadonlySet<string> | undefined,
-  ): Promise<Set<string>> {
+  ): Promise<{ pending: Set<string>; withoutDays: Set<string> }> {
     const first = from.slice(0, 7);
     const last = to.slice(0, 7);
-    const pending = new Set<string>();
+    const out = { pending: new Set<string>(), withoutDays: new Set<string>() };
     await Promise.all(
       yearsOf(from, to).map(async (year) => {
-        const marks = await this.dirty.find({ year }, { projection: { branch: 1, ym: 1 } }).toArray();
+        const marks = await this.dirty
+          .find({ year }, { projection: { branch: 1, ym: 1, kind: 1 } })
+          .toArray();
         for (const m of marks)
-          if (m.ym >= first && m.ym <= last && (!branches || branches.has(m.branch))) pending.add(m.ym);
+          if (m.ym >= first && m.ym <= last && (!branches || branches.has(m.branch)))
+            (m.kind === 'layout' ? out.withoutDays : out.pending).add(m.ym);
       }),
     );
-    return pending;
+    return out;
   }
 
   /** One date's partition summaries of the current generations (a consistent snapshot). */

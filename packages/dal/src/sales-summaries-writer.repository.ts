@@ -265,6 +265,7 @@ export class SalesSummariesWriter {
         branch: h._id.slice(0, cut),
         year: Number(ym.slice(0, 4)),
         ym,
+        kind: 'layout',
         at: new Date(),
       });
     }

@@ -78,6 +78,12 @@ describe('summary read plans', () => {
     expect(plan.dates).toHaveLength(21 + 31);
     expect(plan.dates[0]).toBe('2026-01-11');
     expect(plan.dates.at(-1)).toBe('2026-03-31');
+    // a month summarised before day summaries existed: whole, from its month summary; cut, date by date
+    expect(planSummaryReads('2026-01-30', '2026-03-31', none, new Set(['2026-01', '2026-02']))).toEqual({
+      months: ['2026-02', '2026-03'],
+      dayMonths: [],
+      dates: ['2026-01-30', '2026-01-31'],
+    });
     // a pending month outside the range changes nothing
     expect(planSummaryReads('2026-02-01', '2026-02-28', new Set(['2026-01'])).months).toEqual(['2026-02']);
   });

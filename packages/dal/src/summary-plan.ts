@@ -86,12 +86,18 @@ export interface SummaryReadPlan {
 
 /**
  * Splits a range into summary reads. A month with a pending rebuild (in
- * `pending`, a dirty mark) is read date by date from the partition
+ * `pending`, a load's dirty mark) is read date by date from the partition
  * summaries, so a report never lags a finished load. Otherwise whole months
  * come from the month summaries and the loose days of a cut month from its
- * day summaries.
+ * day summaries, or date by date when the month has none yet (in
+ * `withoutDays`: summarised before day summaries existed, rebuild pending).
  */
-export function planSummaryReads(from: string, to: string, pending: ReadonlySet<string>): SummaryReadPlan {
+export function planSummaryReads(
+  from: string,
+  to: string,
+  pending: ReadonlySet<string>,
+  withoutDays: ReadonlySet<string> = new Set(),
+): SummaryReadPlan {
   const split = splitRange(from, to);
   const plan: SummaryReadPlan = { months: [], dayMonths: [], dates: [] };
   for (const ym of split.months) {
@@ -101,7 +107,7 @@ export function planSummaryReads(from: string, to: string, pending: ReadonlySet<
   const loose = new Map<string, string[]>();
   for (const d of split.days) loose.set(d.slice(0, 7), [...(loose.get(d.slice(0, 7)) ?? []), d]);
   for (const [ym, days] of loose) {
-    if (pending.has(ym)) plan.dates.push(...days);
+    if (pending.has(ym) || withoutDays.has(ym)) plan.dates.push(...days);
     else plan.dayMonths.push(ym);
   }
   plan.dates.sort();
