@@ -7,6 +7,7 @@ import {
   type PartitionStatus,
 } from '@posflow/contracts';
 import { groupSums } from './group-sums.js';
+import { newPartitionFields } from './partitions.repository.js';
 
 export interface PartitionRange {
   from: string;
@@ -146,20 +147,7 @@ export class PartitionViewsRepository {
     await this.col.updateOne(
       { _id: id },
       {
-        $setOnInsert: {
-          branch: key.branch,
-          pos: key.pos,
-          date: key.date,
-          status: 'pending',
-          generation: 0,
-          claimedGeneration: 0,
-          files: 0,
-          rowsLoaded: 0,
-          rowsDropped: 0,
-          jobIds: [],
-          at: { pending: now },
-          createdAt: now,
-        },
+        $setOnInsert: newPartitionFields(key, now),
       },
       { upsert: true },
     );

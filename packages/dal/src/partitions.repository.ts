@@ -28,26 +28,32 @@ export const partitionIndexes: IndexDescription[] = [
   { key: { jobIds: 1 }, name: 'job_ids' },
 ];
 
+/** The fields a partition starts with when it is first written: `pending`, zero counts, no jobs. */
+export function newPartitionFields(key: PartitionKey, now: Date): Record<string, unknown> {
+  return {
+    branch: key.branch,
+    pos: key.pos,
+    date: key.date,
+    status: 'pending',
+    generation: 0,
+    claimedGeneration: 0,
+    files: 0,
+    rowsLoaded: 0,
+    rowsDropped: 0,
+    jobIds: [],
+    at: { pending: now },
+    createdAt: now,
+  };
+}
+
 /**
- * The upsert that registers a partition: a new one starts `pending` with zero
- * counts; an existing one only gets the job added (and its `updatedAt` bumped).
+ * The upsert that registers a partition: a new one starts as `newPartitionFields`;
+ * an existing one only gets the job added (and its `updatedAt` bumped).
  */
 function registerUpdate(key: PartitionKey, jobId: string | undefined, now: Date): Record<string, unknown> {
+  const { jobIds, ...fields } = newPartitionFields(key, now);
   const update: Record<string, unknown> = {
-    $setOnInsert: {
-      branch: key.branch,
-      pos: key.pos,
-      date: key.date,
-      status: 'pending',
-      generation: 0,
-      claimedGeneration: 0,
-      files: 0,
-      rowsLoaded: 0,
-      rowsDropped: 0,
-      at: { pending: now },
-      createdAt: now,
-      ...(jobId ? {} : { jobIds: [] }),
-    },
+    $setOnInsert: jobId ? fields : { ...fields, jobIds },
     $set: { updatedAt: now },
   };
   if (jobId) update.$addToSet = { jobIds: jobId };
