@@ -106,6 +106,10 @@ more would otherwise render as 2.16e+07.
   value: {{ $svc.batchSize | quote }}
 - name: MONTH_SUMMARY_INTERVAL_MS
   value: {{ $svc.monthSummaryIntervalMs | int64 | quote }}
+- name: MONTH_SUMMARY_QUIET_MS
+  value: {{ $svc.monthSummaryQuietMs | int64 | quote }}
+- name: MONTH_SUMMARY_MAX_LAG_MS
+  value: {{ $svc.monthSummaryMaxLagMs | int64 | quote }}
 {{- end }}
 {{- range $k, $val := $svc.env }}
 - name: {{ $k }}

@@ -18,6 +18,7 @@ import {
 import { duplicateKeyCount } from './duplicate-keys.js';
 import { pgOf } from './generation-snapshot.js';
 import { RevisionClaims } from './revision-claims.js';
+import { REBUILD_NOW, dueMonths, type RebuildPolicy } from './summary-plan.js';
 import {
   addEntry,
   decodeEntries,
@@ -34,6 +35,27 @@ const SCOPES = ['all', 'products'] as const satisfies readonly RollupScope[];
 interface MonthTables {
   month: Map<string, SummaryTable>;
   days: Map<string, Map<string, SummaryTable>>;
+}
+
+/** What one branch-month's rebuild reads: its head, then its current generations and partition summaries. */
+interface MonthSources {
+  head: MonthSummaryHeadDoc | null;
+  current: Map<string, number>;
+  /** The month's partition summaries of the branch (any generation); undefined: read them. */
+  docs: PartitionSummaryDoc[] | undefined;
+}
+
+/** partitionId → current generation of the loaded partitions among `docs` dated in `ym`, by id. */
+function currentGenerations(
+  docs: readonly Pick<PartitionDoc, '_id' | 'date' | 'generation'>[],
+  ym: string,
+): Map<string, number> {
+  return new Map(
+    docs
+      .filter((d) => d.generation > 0 && d.date.startsWith(ym))
+      .map((d) => [d._id, d.generation] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 }
 
 function tableOf<K>(tables: Map<K, SummaryTable>, id: K): SummaryTable {
@@ -152,27 +174,33 @@ export class SalesSummariesWriter {
   }
 
   /**
-   * Rebuilds every month marked dirty, once each, then removes the marks it
-   * read (a mark made during the rebuild stays for the next run). Several
-   * importers may run this at once: the rebuilds are revision-claimed.
+   * Rebuilds the months marked dirty that `policy` says are due (every one
+   * by default), once each, then removes the marks it read (a mark made
+   * during the rebuild stays for the next run). The due branches of one
+   * month are rebuilt from one read of its partitions and partition
+   * summaries (FerretDB 1.24 scans a collection for every filter, so a read
+   * per branch would cost branches × the collection). Several importers may
+   * run this at once: each branch-month's rebuild is revision-claimed.
    * Returns the months rebuilt or found unchanged. The first run of a process
    * also marks the months whose summaries an older layout wrote (no day
    * summaries yet): reports read those from partition summaries until rebuilt.
    */
-  async rebuildDirtyMonths(): Promise<number> {
+  async rebuildDirtyMonths(policy: RebuildPolicy = REBUILD_NOW, now?: Date): Promise<number> {
     if (!this.layoutChecked) {
       await this.markOlderLayouts();
       this.layoutChecked = true;
     }
-    const marks = await this.dirty.find({}, { projection: { branch: 1, ym: 1 } }).toArray();
-    const months = new Map<string, string[]>();
-    for (const m of marks)
-      months.set(`${m.branch}|${m.ym}`, [...(months.get(`${m.branch}|${m.ym}`) ?? []), m._id]);
-    for (const [month, ids] of months) {
-      await this.refreshMonths([month]);
-      for (const id of ids) await this.dirty.deleteOne({ _id: id });
+    const marks = await this.dirty.find({}, { projection: { branch: 1, ym: 1, at: 1 } }).toArray();
+    let rebuilt = 0;
+    for (const [ym, branches] of dueMonths(marks, policy, now ?? new Date())) {
+      const sources = await this.monthSources(ym, [...branches.keys()]);
+      for (const [branch, ids] of branches) {
+        await this.refreshMonth(branch, ym, sources.get(branch));
+        await this.dirty.deleteMany({ _id: { $in: ids } });
+        rebuilt++;
+      }
     }
-    return months.size;
+    return rebuilt;
   }
 
   /** `refreshMonth` for each `<branch>|<YYYY-MM>`. */
@@ -192,20 +220,32 @@ export class SalesSummariesWriter {
    * saw every load that had flipped before it. A loser re-reads and
    * rebuilds. Nothing to do when the head already lists the same generations
    * in the current layout. A generation loaded before summaries existed gets
-   * its partition summaries built from its rollups here.
+   * its partition summaries built from its rollups here. `prefetched`
+   * (read in that same order, head first) serves the first attempt.
    */
-  async refreshMonth(branch: string, ym: string): Promise<'rebuilt' | 'unchanged'> {
+  async refreshMonth(
+    branch: string,
+    ym: string,
+    prefetched?: MonthSources,
+  ): Promise<'rebuilt' | 'unchanged'> {
     const headId = `${branch}|${ym}`;
-    return this.claims.run<'rebuilt' | 'unchanged'>(headId, async () => {
-      const head = await this.heads.findOne({ _id: headId });
+    return this.claims.run<'rebuilt' | 'unchanged'>(headId, async (attempt) => {
+      const src =
+        attempt === 0 && prefetched
+          ? prefetched
+          : {
+              head: await this.heads.findOne({ _id: headId }),
+              current: await this.currentOfMonth(branch, ym),
+              docs: undefined,
+            };
+      const { head, current } = src;
       const rev = head?.rev ?? 0;
-      const current = await this.currentOfMonth(branch, ym);
       const parts = [...current]
         .map(([id, g]) => pgOf(id, g))
         .sort()
         .join(',');
       if (head && head.parts === parts && head.layout === SUMMARY_LAYOUT) return { done: 'unchanged' };
-      const tables = await this.monthTables(branch, ym, current);
+      const tables = await this.monthTables(branch, ym, current, src.docs);
       return {
         rev,
         write: async () => {
@@ -219,6 +259,33 @@ export class SalesSummariesWriter {
         },
       };
     });
+  }
+
+  /**
+   * What `refreshMonth` reads, for several branches of one month at once:
+   * the heads first, then each branch's current generations and partition
+   * summaries, one query per collection.
+   */
+  private async monthSources(ym: string, branches: string[]): Promise<Map<string, MonthSources>> {
+    const heads = await this.heads.find({ _id: { $in: branches.map((b) => `${b}|${ym}`) } }).toArray();
+    const partitions = await this.partitions
+      .find({ branch: { $in: branches } }, { projection: { branch: 1, date: 1, generation: 1 } })
+      .toArray();
+    const docsOf = new Map<string, PartitionSummaryDoc[]>(branches.map((b) => [b, []]));
+    for (const d of await this.parts.find({ ym }).toArray()) docsOf.get(d.branch)?.push(d);
+    return new Map(
+      branches.map((branch) => [
+        branch,
+        {
+          head: heads.find((h) => h._id === `${branch}|${ym}`) ?? null,
+          current: currentGenerations(
+            partitions.filter((p) => p.branch === branch),
+            ym,
+          ),
+          docs: docsOf.get(branch),
+        },
+      ]),
+    );
   }
 
   /** One branch-month's day summaries, then its month summaries (every dimension and scope of each). */
@@ -282,17 +349,17 @@ export class SalesSummariesWriter {
   /** partitionId → current generation of a branch's loaded partitions in one month (`{branch}` equality). */
   private async currentOfMonth(branch: string, ym: string): Promise<Map<string, number>> {
     const docs = await this.partitions.find({ branch }, { projection: { date: 1, generation: 1 } }).toArray();
-    return new Map(
-      docs
-        .filter((d) => d.generation > 0 && d.date.startsWith(ym))
-        .map((d) => [d._id, d.generation] as const)
-        .sort(([a], [b]) => (a < b ? -1 : 1)),
-    );
+    return currentGenerations(docs, ym);
   }
 
-  private async monthTables(branch: string, ym: string, current: Map<string, number>): Promise<MonthTables> {
+  private async monthTables(
+    branch: string,
+    ym: string,
+    current: Map<string, number>,
+    read?: PartitionSummaryDoc[],
+  ): Promise<MonthTables> {
     const wanted = new Set([...current].map(([id, g]) => pgOf(id, g)));
-    const docs = (await this.parts.find({ branch, ym }).toArray()).filter((d) => wanted.has(d.pg));
+    const docs = (read ?? (await this.parts.find({ branch, ym }).toArray())).filter((d) => wanted.has(d.pg));
     const have = new Set(docs.map((d) => d.pg));
     for (const pg of wanted) {
       if (have.has(pg)) continue;

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import {
+  REBUILD_NOW,
   addDays,
+  dueMonths,
   lastDayOfMonth,
   monthDays,
   planSummaryReads,
@@ -99,5 +101,50 @@ describe('summary read plans', () => {
       dayMonths: ['2026-05'],
       dates: [],
     });
+  });
+});
+
+describe('dirty months due for a rebuild', () => {
+  const now = new Date('2026-03-01T12:00:00Z');
+  const ago = (s: number) => new Date(now.getTime() - s * 1000);
+  const mark = (branch: string, ym: string, secondsAgo: number, pg = `${secondsAgo}`) => ({
+    _id: `${branch}|${ym}|${pg}`,
+    branch,
+    ym,
+    at: ago(secondsAgo),
+  });
+  const policy = { quietMs: 30_000, maxLagMs: 300_000 };
+
+  test('a month still being loaded waits; a quiet one is due with every mark it had', () => {
+    const due = dueMonths(
+      [
+        mark('B1', '2026-02', 5),
+        mark('B1', '2026-02', 60),
+        mark('B2', '2026-02', 45),
+        mark('B2', '2026-02', 31),
+      ],
+      policy,
+      now,
+    );
+    expect([...due.keys()]).toEqual(['2026-02']);
+    expect(due.get('2026-02')).toEqual(new Map([['B2', ['B2|2026-02|45', 'B2|2026-02|31']]]));
+  });
+
+  test('a month loaded without a pause is due once its oldest mark reaches the bound', () => {
+    const marks = [mark('B1', '2026-02', 299), mark('B1', '2026-02', 1)];
+    expect(dueMonths(marks, policy, now).size).toBe(0);
+    const late = [mark('B1', '2026-02', 300), mark('B1', '2026-02', 1)];
+    expect(dueMonths(late, policy, now).get('2026-02')?.get('B1')).toHaveLength(2);
+  });
+
+  test('REBUILD_NOW takes every mark, months in ascending order', () => {
+    const due = dueMonths(
+      [mark('B1', '2026-03', 0), mark('B1', '2025-12', 0), mark('B2', '2026-01', 0)],
+      REBUILD_NOW,
+      now,
+    );
+    expect([...due.keys()]).toEqual(['2025-12', '2026-01', '2026-03']);
+    // a mark stamped by a clock ahead of ours is still due
+    expect(dueMonths([mark('B1', '2026-03', -5)], REBUILD_NOW, now).size).toBe(1);
   });
 });

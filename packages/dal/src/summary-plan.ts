@@ -113,3 +113,56 @@ export function planSummaryReads(
   plan.dates.sort();
   return plan;
 }
+
+/** When a dirty month is rebuilt: after its loads pause, and no later than a bound while they go on. */
+export interface RebuildPolicy {
+  /** Rebuild once no load has marked the month for this long (0: at the first pass). */
+  quietMs: number;
+  /** ... or once its oldest mark is this old, even while loads go on. */
+  maxLagMs: number;
+}
+
+/** Rebuild at every pass (tests, seeds, one-off rebuilds). */
+export const REBUILD_NOW: RebuildPolicy = { quietMs: 0, maxLagMs: 0 };
+
+/**
+ * The dirty marks due for a rebuild under `policy` at `now`, grouped by
+ * month then branch (each with the ids of the marks the rebuild removes);
+ * months in ascending order. A backfill marks the months it loads every few
+ * seconds: rebuilding them at every pass would rebuild each month hundreds
+ * of times while it fills, and reports are right without it (their pending
+ * dates are read from partition summaries).
+ */
+export function dueMonths(
+  marks: readonly { _id: string; branch: string; ym: string; at: Date }[],
+  policy: RebuildPolicy,
+  now: Date,
+): Map<string, Map<string, string[]>> {
+  const groups = new Map<
+    string,
+    { branch: string; ym: string; ids: string[]; first: number; last: number }
+  >();
+  for (const m of marks) {
+    const key = `${m.branch}|${m.ym}`;
+    const at = m.at.getTime();
+    const g = groups.get(key);
+    if (!g) groups.set(key, { branch: m.branch, ym: m.ym, ids: [m._id], first: at, last: at });
+    else {
+      g.ids.push(m._id);
+      g.first = Math.min(g.first, at);
+      g.last = Math.max(g.last, at);
+    }
+  }
+  const out = new Map<string, Map<string, string[]>>();
+  const t = now.getTime();
+  for (const g of [...groups.values()].sort((a, b) => (a.ym < b.ym ? -1 : a.ym > b.ym ? 1 : 0))) {
+    // A bound of 0 means due whatever the marks' clocks say (they may run ahead of ours).
+    const quiet = policy.quietMs <= 0 || t - g.last >= policy.quietMs;
+    const late = policy.maxLagMs <= 0 || t - g.first >= policy.maxLagMs;
+    if (!quiet && !late) continue;
+    let byBranch = out.get(g.ym);
+    if (!byBranch) out.set(g.ym, (byBranch = new Map<string, string[]>()));
+    byBranch.set(g.branch, g.ids);
+  }
+  return out;
+}

@@ -14,6 +14,12 @@ export function createImportMetrics(registry: Registry) {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    summaryRebuildSeconds: new Histogram({
+      name: 'posflow_import_summary_rebuild_seconds',
+      help: 'Time of one dirty-month summary rebuild pass that rebuilt at least one month.',
+      buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 40],
+      registers: [registry],
+    }),
     partitionsLoaded: new Counter({
       name: 'posflow_partitions_loaded_total',
       help: 'Partition generations made current (loaded).',

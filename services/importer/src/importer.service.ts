@@ -3,9 +3,11 @@ import {
   JobsRepository,
   MonitorRepository,
   PartitionsRepository,
+  REBUILD_NOW,
   RollupsRepository,
   SalesSummariesWriter,
   TransactionsRepository,
+  type RebuildPolicy,
 } from '@posflow/dal';
 import type { Logger, Registry } from '@posflow/runtime';
 import { GridFsArtifactSource, type ArtifactSource } from './adapters/artifact-store.js';
@@ -19,6 +21,8 @@ export interface ImporterServiceDeps {
   registry: Registry;
   logger: Logger;
   batchSize: number;
+  /** When dirty months are rebuilt; default: at every pass. */
+  rebuildPolicy?: RebuildPolicy;
   /** Defaults to the GridFS `artifacts` bucket. */
   artifacts?: ArtifactSource;
 }
@@ -51,6 +55,11 @@ export function createImporterService(deps: ImporterServiceDeps) {
     summaries,
     logger: deps.logger,
   });
-  const monthSummaries = createMonthSummaryRebuilder({ summaries, logger: deps.logger });
+  const monthSummaries = createMonthSummaryRebuilder({
+    summaries,
+    policy: deps.rebuildPolicy ?? REBUILD_NOW,
+    logger: deps.logger,
+    onRebuilt: (_months, seconds) => metrics.summaryRebuildSeconds.observe(seconds),
+  });
   return { handler, onDeadLetter, metrics, monthSummaries };
 }

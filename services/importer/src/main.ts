@@ -14,6 +14,7 @@ const importer = createImporterService({
   registry: base.registry,
   logger: base.logger,
   batchSize: env.IMPORT_BATCH_SIZE,
+  rebuildPolicy: { quietMs: env.MONTH_SUMMARY_QUIET_MS, maxLagMs: env.MONTH_SUMMARY_MAX_LAG_MS },
 });
 await base.consume('import', importer.handler, importer.onDeadLetter);
 importer.monthSummaries.start(env.MONTH_SUMMARY_INTERVAL_MS);
