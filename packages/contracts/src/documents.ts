@@ -25,9 +25,10 @@ export const PARTITION_TRANSITIONS: Record<PartitionStatus, readonly PartitionSt
   // fetching → loaded: a re-fetch found exactly the files of the current load.
   fetching: ['fetched', 'empty', 'failed', 'fetching', 'loaded'],
   fetched: ['combining', 'failed', 'fetching'],
-  combining: ['combined', 'failed', 'combining'],
-  combined: ['importing', 'failed', 'combining'],
-  importing: ['loaded', 'failed', 'importing'],
+  // → stale: stuck there (its message lost); the gateway puts it back before a re-fetch (prepareForFetch).
+  combining: ['combined', 'failed', 'combining', 'stale'],
+  combined: ['importing', 'failed', 'combining', 'stale'],
+  importing: ['loaded', 'failed', 'importing', 'stale'],
   loaded: ['fetching', 'combining', 'stale'],
   empty: ['fetching'],
   failed: ['fetching', 'combining', 'pending'],

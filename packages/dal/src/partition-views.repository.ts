@@ -1,13 +1,7 @@
 import type { Collection, Db } from 'mongodb';
-import {
-  Collections,
-  partitionId,
-  type PartitionDoc,
-  type PartitionKey,
-  type PartitionStatus,
-} from '@posflow/contracts';
+import { Collections, type PartitionDoc, type PartitionKey, type PartitionStatus } from '@posflow/contracts';
 import { groupSums } from './group-sums.js';
-import { newPartitionFields } from './partitions.repository.js';
+import { PartitionsRepository } from './partitions.repository.js';
 
 export interface PartitionRange {
   from: string;
@@ -55,9 +49,12 @@ const ID_CHUNK = 1_000;
  */
 export class PartitionViewsRepository {
   readonly col: Collection<PartitionDoc>;
+  /** The one write here goes through the lifecycle's revision-claimed writes. */
+  private readonly writes: PartitionsRepository;
 
   constructor(db: Db) {
     this.col = db.collection<PartitionDoc>(Collections.partitions);
+    this.writes = new PartitionsRepository(db);
   }
 
   /**
@@ -140,22 +137,9 @@ export class PartitionViewsRepository {
   /**
    * Marks a day the store was closed. The partition is created when it was
    * never requested; one that holds loaded rows cannot be marked (null).
+   * (A revision-claimed write, as every partition write: PartitionsRepository.)
    */
-  async markKnownEmpty(key: PartitionKey): Promise<PartitionSummary | null> {
-    const now = new Date();
-    const id = partitionId(key);
-    await this.col.updateOne(
-      { _id: id },
-      {
-        $setOnInsert: newPartitionFields(key, now),
-      },
-      { upsert: true },
-    );
-    // (no projection on findOneAndUpdate: FerretDB 1.x does not implement it)
-    return this.col.findOneAndUpdate(
-      { _id: id, status: { $ne: 'loaded' } },
-      { $set: { knownEmpty: true, updatedAt: now } },
-      { returnDocument: 'after' },
-    );
+  markKnownEmpty(key: PartitionKey): Promise<PartitionSummary | null> {
+    return this.writes.markKnownEmpty(key);
   }
 }

@@ -96,6 +96,28 @@ describe('partition lifecycle on the real database', () => {
     expect(await parts.col.countDocuments({ branch: 'ONE' })).toBe(1);
   });
 
+  test('registration writes a partition it did not create only through the revision claim', async () => {
+    const k = { branch: 'REG', pos: 1, date: '2026-02-09' };
+    const other = { branch: 'REG', pos: 2, date: '2026-02-09' };
+    await parts.register([k], 'job-a');
+    const fetching = await parts.transition(k, ['pending'], 'fetching');
+    // The same job again (a redelivery, a second enqueue): nothing is written, not even updatedAt.
+    await parts.register([k], 'job-a');
+    expect(await parts.registerOne(k, 'job-a')).toEqual(fetching);
+    expect(await parts.get(k)).toEqual(fetching);
+    // A new job: one claimed revision that adds the job and keeps what the stages wrote.
+    await parts.register([k, other], 'job-b');
+    const moved = await parts.get(k);
+    expect(moved).toMatchObject({ status: 'fetching', rev: (fetching?.rev ?? 0) + 1 });
+    expect([...(moved?.jobIds ?? [])].sort()).toEqual(['job-a', 'job-b']);
+    expect(await parts.get(other)).toMatchObject({ status: 'pending', jobIds: ['job-b'] });
+    // A known-empty mark is claimed too, and refused on a loaded partition.
+    const marked = await parts.markKnownEmpty(k);
+    expect(marked).toMatchObject({ knownEmpty: true, rev: (moved?.rev ?? 0) + 1 });
+    const fresh = await parts.markKnownEmpty({ branch: 'REG', pos: 1, date: '2026-02-10' });
+    expect(fresh).toMatchObject({ status: 'pending', knownEmpty: true, jobIds: [] });
+  });
+
   test('a transition from a known document skips the read, and a stale one is caught by the revision claim', async () => {
     const k = { branch: 'KNOWN', pos: 1, date: '2026-02-09' };
     const pending = await parts.registerOne(k, undefined);

@@ -1,4 +1,4 @@
-import { MongoServerError, type Collection, type Db, type IndexDescription } from 'mongodb';
+import { type Collection, type Db, type IndexDescription, type MongoBulkWriteError } from 'mongodb';
 import { TransientError } from '@posflow/runtime';
 import {
   Collections,
@@ -8,7 +8,11 @@ import {
   type PartitionKey,
   type PartitionStatus,
 } from '@posflow/contracts';
+import { duplicateKeyCount } from './duplicate-keys.js';
 import { RevisionClaims } from './revision-claims.js';
+
+/** Partitions of one registration that get a job added at once (each a revision-claimed write). */
+const ADD_JOB_CONCURRENCY = 8;
 
 /** Statuses in which a partition is being worked on (do not enqueue it again). */
 export const IN_FLIGHT: readonly PartitionStatus[] = [
@@ -47,20 +51,6 @@ export function newPartitionFields(key: PartitionKey, now: Date): Record<string,
 }
 
 /**
- * The upsert that registers a partition: a new one starts as `newPartitionFields`;
- * an existing one only gets the job added (and its `updatedAt` bumped).
- */
-function registerUpdate(key: PartitionKey, jobId: string | undefined, now: Date): Record<string, unknown> {
-  const { jobIds, ...fields } = newPartitionFields(key, now);
-  const update: Record<string, unknown> = {
-    $setOnInsert: jobId ? fields : { ...fields, jobIds },
-    $set: { updatedAt: now },
-  };
-  if (jobId) update.$addToSet = { jobIds: jobId };
-  return update;
-}
-
-/**
  * The partitions collection: one document per (branch, pos, date), the single
  * source of truth for progress. Every status move is a compare-and-set on the
  * expected previous status (and, where it matters, the generation), so a late
@@ -88,35 +78,80 @@ export class PartitionsRepository {
     return this.col.findOne({ _id: id });
   }
 
-  /** Creates missing partitions as `pending` and records the job on all of them. */
+  /**
+   * Creates missing partitions as `pending` and records the job on all of
+   * them. New partitions are inserted (a duplicate key means another writer
+   * created it first); an existing one gets the job through the revision
+   * claim like every other write: on FerretDB 1.x an unguarded update
+   * rewrites the whole document and can undo a transition another stage
+   * makes at the same moment. A partition already holding the job is not
+   * written at all.
+   */
   async register(keys: readonly PartitionKey[], jobId: string | undefined): Promise<void> {
     if (keys.length === 0) return;
-    const now = new Date();
-    const ops = keys.map((k) => ({
-      updateOne: { filter: { _id: partitionId(k) }, update: registerUpdate(k, jobId, now), upsert: true },
-    }));
-    await this.col.bulkWrite(ops as never, { ordered: false });
+    const existing = await this.insertMissing(keys, jobId);
+    if (!jobId || existing.length === 0) return;
+    const docs = await this.col.find({ _id: { $in: existing } }).toArray();
+    const todo = docs.filter((d) => !(d.jobIds ?? []).includes(jobId));
+    for (let i = 0; i < todo.length; i += ADD_JOB_CONCURRENCY)
+      await Promise.all(todo.slice(i, i + ADD_JOB_CONCURRENCY).map((d) => this.addJob(d, jobId)));
+  }
+
+  /** `register` for one partition, returning it. */
+  async registerOne(key: PartitionKey, jobId: string | undefined): Promise<PartitionDoc> {
+    const id = partitionId(key);
+    let doc = await this.col.findOne({ _id: id });
+    if (!doc) {
+      await this.insertMissing([key], jobId);
+      doc = await this.col.findOne({ _id: id });
+      if (!doc) throw new TransientError(`partition ${id} missing right after register`);
+    }
+    if (!jobId || (doc.jobIds ?? []).includes(jobId)) return doc;
+    return this.addJob(doc, jobId);
   }
 
   /**
-   * `register` for one partition that also returns it: one round trip
-   * (an upsert that returns the document) instead of a write and a read.
+   * Marks a day the store was closed (`knownEmpty`), creating the partition
+   * when it was never requested; a partition holding loaded rows is not
+   * marked (null).
    */
-  async registerOne(key: PartitionKey, jobId: string | undefined): Promise<PartitionDoc> {
-    const update = registerUpdate(key, jobId, new Date());
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const doc = await this.col.findOneAndUpdate({ _id: partitionId(key) }, update, {
-          upsert: true,
-          returnDocument: 'after',
-        });
-        if (doc) return doc;
-      } catch (err) {
-        // Two first upserts of one partition racing: the loser's retry is a plain update.
-        if (!(err instanceof MongoServerError) || err.code !== 11000 || attempt > 0) throw err;
-      }
-      if (attempt > 0) throw new TransientError(`partition ${partitionId(key)} missing right after register`);
+  async markKnownEmpty(key: PartitionKey): Promise<PartitionDoc | null> {
+    await this.insertMissing([key], undefined);
+    return this.compareAndSet(key, { status: { $ne: 'loaded' } }, () => ({
+      $set: { knownEmpty: true, updatedAt: new Date() },
+    }));
+  }
+
+  /** Inserts the partitions that do not exist yet (with the job); returns the ids that already existed. */
+  private async insertMissing(keys: readonly PartitionKey[], jobId: string | undefined): Promise<string[]> {
+    const now = new Date();
+    const docs = keys.map((k) => ({
+      ...newPartitionFields(k, now),
+      _id: partitionId(k),
+      jobIds: jobId ? [jobId] : [],
+      updatedAt: now,
+    })) as unknown as PartitionDoc[];
+    try {
+      await this.col.insertMany(docs, { ordered: false });
+      return [];
+    } catch (err) {
+      if (duplicateKeyCount(err) === null) throw err;
+      // Every rejected document was a duplicate key: those partitions exist.
+      const rejected = [(err as MongoBulkWriteError).writeErrors].flat() as unknown as { index: number }[];
+      return rejected.map((e) => docs[e.index]?._id).filter((id): id is string => id !== undefined);
     }
+  }
+
+  /** Adds a job to an existing partition, through the revision claim (`known`: as last read). */
+  private async addJob(known: PartitionDoc, jobId: string): Promise<PartitionDoc> {
+    const doc = await this.compareAndSet(
+      known,
+      {},
+      () => ({ $addToSet: { jobIds: jobId }, $set: { updatedAt: new Date() } }),
+      known,
+    );
+    if (!doc) throw new TransientError(`partition ${known._id} vanished while adding job ${jobId}`);
+    return doc;
   }
 
   /**

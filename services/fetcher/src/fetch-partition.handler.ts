@@ -26,7 +26,7 @@ export interface Publisher {
 }
 
 export interface FetchPartitionDeps {
-  partitions: Pick<PartitionsRepository, 'get' | 'registerOne' | 'transition'>;
+  partitions: Pick<PartitionsRepository, 'registerOne' | 'transition'>;
   jobs: Pick<JobsRepository, 'refresh'>;
   fileRecords: Pick<FileRecordsRepository, 'insertManyIfNew' | 'forPartition' | 'markChosenAmong'>;
   monitor: Pick<MonitorRepository, 'record'>;
@@ -83,7 +83,8 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
 
   async function fetchPartition(message: FetchRequestedV1, ctx: HandlerContext): Promise<Outcome> {
     const { partition: key, jobId, force } = message.payload;
-    const before = await registered(key, jobId);
+    // A redelivered or retried request (the gateway registered it already) writes nothing.
+    const before = await deps.partitions.registerOne(key, jobId);
 
     const start = decideStart(before.status, force);
     if (start === 'skip-loaded' || start === 'skip-busy') {
@@ -128,19 +129,6 @@ export function createFetchPartitionHandler(deps: FetchPartitionDeps): Handler<'
       'partition fetched',
     );
     return Outcomes.ack();
-  }
-
-  /**
-   * The partition, registered for the job. A redelivered or retried request
-   * (the gateway registered it already) writes nothing: on FerretDB 1.x a
-   * write outside the revision claim rewrites the whole document and can undo
-   * a transition another stage makes at the same moment (e.g. the importer's
-   * claim, leaving the partition `combined` with its import request consumed).
-   */
-  async function registered(key: PartitionKey, jobId: string | undefined): Promise<PartitionDoc> {
-    const doc = await deps.partitions.get(key);
-    if (doc && (jobId === undefined || (doc.jobIds ?? []).includes(jobId))) return doc;
-    return deps.partitions.registerOne(key, jobId);
   }
 
   /**

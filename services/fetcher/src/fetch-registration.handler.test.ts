@@ -10,7 +10,6 @@ const ctx = { attempt: 0, redelivered: true, logger, signal: new AbortController
 function setup(doc: Partial<PartitionDoc> | null) {
   const stored = doc && ({ _id: 'BMC_1_2026-02-09', ...key, generation: 0, ...doc } as PartitionDoc);
   const partitions = {
-    get: vi.fn(async () => stored),
     registerOne: vi.fn(async () => stored ?? ({ ...key, status: 'pending' } as PartitionDoc)),
     transition: vi.fn(async () => null),
   };
@@ -28,19 +27,22 @@ describe('fetch handler: registration of a partition already under way', () => {
     async (status) => {
       const { partitions, publisher, handler } = setup({ status, jobIds: ['j1'] });
       expect(await handler(msg(), ctx)).toEqual({ action: 'ack' });
-      // No registration write: on FerretDB it could undo the combiner's or importer's concurrent move.
-      expect(partitions.registerOne).not.toHaveBeenCalled();
+      // registerOne writes nothing for a partition already on its job (PartitionsRepository tests that).
+      expect(partitions.registerOne).toHaveBeenCalledWith(key, 'j1');
       expect(partitions.transition).not.toHaveBeenCalled();
       expect(publisher.publish).not.toHaveBeenCalled();
     },
   );
 
-  test('a fetched partition gets its combine request again, without a registration write', async () => {
+  test('a fetched partition gets its combine request again, without a transition', async () => {
     const { partitions, publisher, handler } = setup({ status: 'fetched', jobIds: ['j1'] });
     const m = msg();
     expect(await handler(m, ctx)).toEqual({ action: 'ack' });
-    expect(partitions.registerOne).not.toHaveBeenCalled();
-    expect(publisher.publish).toHaveBeenCalledWith('combine', expect.objectContaining({ id: `${m.id}:combine` }));
+    expect(partitions.transition).not.toHaveBeenCalled();
+    expect(publisher.publish).toHaveBeenCalledWith(
+      'combine',
+      expect.objectContaining({ id: `${m.id}:combine` }),
+    );
   });
 
   test('a partition that is new, or not yet on this job, is registered', async () => {
@@ -50,5 +52,6 @@ describe('fetch handler: registration of a partition already under way', () => {
     const otherJob = setup({ status: 'combined', jobIds: ['j0'] });
     await otherJob.handler(msg(), ctx);
     expect(otherJob.partitions.registerOne).toHaveBeenCalledWith(key, 'j1');
+    expect(otherJob.partitions.transition).not.toHaveBeenCalled();
   });
 });

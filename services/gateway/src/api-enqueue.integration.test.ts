@@ -303,8 +303,11 @@ describe('stuck-partition sweeper', () => {
     expect(swept.keys).toEqual([old]);
     const msgs = await drain('fetch');
     expect(msgs.map((m) => m.payload.partition)).toEqual([old]);
+    // The fetcher skips a partition a later stage holds: the stuck one is put back to `stale` first.
+    expect(await h.deps.partitions.get(old)).toMatchObject({ status: 'stale' });
+    expect(await h.deps.partitions.get(fresh)).toMatchObject({ status: 'importing' });
     const job = await h.json('viewer', 'GET', `/api/v1/jobs/${swept.jobId}`);
     expect(job.body).toMatchObject({ kind: 'missing', createdBy: 'sweeper' });
-    expect((await sweeper.sweep()).keys).toEqual([]); // now `fetching` again, and fresh
+    expect((await sweeper.sweep()).keys).toEqual([]); // `stale` waits for its fetch; nothing is stuck now
   });
 });

@@ -16,9 +16,15 @@ export interface Publisher {
 }
 
 const PUBLISH_CONCURRENCY = 32;
+/** Statuses the fetcher skips ("busy"): a partition stuck in one is moved to `stale` before its re-fetch. */
+const HELD_BY_LATER_STAGE: ReadonlySet<PartitionStatus> = new Set(['combining', 'combined', 'importing']);
 const REGISTER_CHUNK = 1_000;
 
-async function eachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function eachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await fn(items[next++] as T);
@@ -104,7 +110,10 @@ export class EnqueueService {
   ): Promise<void> {
     for (const k of loaded) await this.deps.partitions.transition(k, ['loaded'], 'stale');
     await eachLimit([...keys, ...loaded], PUBLISH_CONCURRENCY, (partition) =>
-      this.deps.publisher.publish('combine', makeMessage('combine.requested', 1, { partition, jobId, reason })),
+      this.deps.publisher.publish(
+        'combine',
+        makeMessage('combine.requested', 1, { partition, jobId, reason }),
+      ),
     );
   }
 
@@ -143,10 +152,15 @@ export class EnqueueService {
   }
 
   /**
-   * Puts partitions that look finished back into a working status before
-   * their message goes out, so the job is not settled on their old status:
-   * failed → pending, loaded → stale. (`empty` has no such move; a re-fetched
-   * empty day counts as done until the fetcher picks it up.)
+   * Puts partitions back into a status the fetcher starts from before their
+   * message goes out. Finished-looking ones, so the job is not settled on
+   * their old status: failed → pending, loaded → stale. (`empty` has no such
+   * move; a re-fetched empty day counts as done until the fetcher picks it
+   * up.) Stuck ones (`combining`, `combined`, `importing` and planned anyway:
+   * no update within the in-flight window, their message lost) → stale: the
+   * fetcher skips a partition a later stage holds, so without this move a
+   * stuck partition would stay stuck. A worker still busy with it finds its
+   * claim gone and discards its output (generations guard every stage).
    */
   private async prepareForFetch(
     keys: readonly PartitionKey[],
@@ -154,8 +168,10 @@ export class EnqueueService {
   ): Promise<void> {
     for (const k of keys) {
       const status = statusOf(k);
-      if (status === 'failed') await this.deps.partitions.transition(k, ['failed'], 'pending', {}, {}, ['failure']);
-      else if (status === 'loaded') await this.deps.partitions.transition(k, ['loaded'], 'stale');
+      if (status === 'failed')
+        await this.deps.partitions.transition(k, ['failed'], 'pending', {}, {}, ['failure']);
+      else if (status === 'loaded' || (status && HELD_BY_LATER_STAGE.has(status)))
+        await this.deps.partitions.transition(k, [status], 'stale');
     }
   }
 }

@@ -7,9 +7,11 @@ import type { EnqueueService } from './enqueue.service.js';
  * Re-enqueues partitions that sat in a working status (fetching … importing)
  * longer than `stuckAfterMs`: their message was lost to something the
  * at-least-once path cannot see (a dead-letter hook that failed during a
- * database outage, a queue purged by hand). Every stage is idempotent, so a
- * partition whose message was merely slow is fetched twice, never loaded
- * twice. Each sweep that finds any makes one job (kind `missing`, created by
+ * database outage, a queue purged by hand). The re-fetch runs the whole
+ * chain again: a partition a later stage held (combining … importing) is
+ * first moved to `stale` (EnqueueService), since the fetcher skips those.
+ * Every stage is idempotent and guarded by generations, so a partition whose
+ * message was merely slow is fetched twice, never loaded twice. Each sweep that finds any makes one job (kind `missing`, created by
  * `sweeper`) so operators see what was re-queued and follow it like any other.
  * main.ts runs `sweep` on a timer (an IntervalTask).
  */
