@@ -107,6 +107,12 @@ async function ensurePostgres(state) {
     if (!c.ok && !c.out.includes('already exists'))
       throw new Error(`cannot create database ferretdb: ${c.out}`);
   }
+  // GIN twins of FerretDB's indexes, so its `@>` filters use an index (scripts/ferretdb-gin.sql; idempotent).
+  const gin = sh('psql', [
+    ...['-h', '127.0.0.1', '-U', 'postgres', '-d', 'ferretdb', '-v', 'ON_ERROR_STOP=1', '-q'],
+    ...['-f', join(ROOT, 'scripts/ferretdb-gin.sql')],
+  ]);
+  if (!gin.ok) throw new Error(`cannot install scripts/ferretdb-gin.sql: ${gin.out}`);
 }
 
 async function ensureRabbit(state) {
