@@ -104,6 +104,8 @@ more would otherwise render as 2.16e+07.
 {{- else if eq .name "importer" }}
 - name: IMPORT_BATCH_SIZE
   value: {{ $svc.batchSize | quote }}
+- name: JOB_REFRESH_DELAY_MS
+  value: {{ $svc.jobRefreshDelayMs | int64 | quote }}
 - name: MONTH_SUMMARY_INTERVAL_MS
   value: {{ $svc.monthSummaryIntervalMs | int64 | quote }}
 - name: MONTH_SUMMARY_QUIET_MS

@@ -1,6 +1,7 @@
 export * from './partitions.repository.js';
 export * from './monitor.repository.js';
 export * from './jobs.repository.js';
+export * from './job-settler.js';
 export * from './filerecords.repository.js';
 export * from './indexes.js';
 export * from './partition-views.repository.js';

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import {
+  JobSettler,
   JobsRepository,
   MonitorRepository,
   PartitionsRepository,
@@ -21,6 +22,8 @@ export interface ImporterServiceDeps {
   registry: Registry;
   logger: Logger;
   batchSize: number;
+  /** Loads of one job within this long settle it once (JobSettler); default 0: after each load. */
+  jobRefreshDelayMs?: number;
   /** When dirty months are rebuilt; default: at every pass. */
   rebuildPolicy?: RebuildPolicy;
   /** Defaults to the GridFS `artifacts` bucket. */
@@ -30,7 +33,7 @@ export interface ImporterServiceDeps {
 /** Builds the importer's repositories and returns its handler and dead-letter hook (main.ts and tests wire them). */
 export function createImporterService(deps: ImporterServiceDeps) {
   const partitions = new PartitionsRepository(deps.db);
-  const jobs = new JobsRepository(deps.db, partitions);
+  const jobs = new JobSettler(new JobsRepository(deps.db, partitions), deps.jobRefreshDelayMs ?? 0, deps.logger);
   const transactions = new TransactionsRepository(deps.db);
   const rollups = new RollupsRepository(deps.db);
   const summaries = new SalesSummariesWriter(deps.db);
@@ -61,5 +64,5 @@ export function createImporterService(deps: ImporterServiceDeps) {
     logger: deps.logger,
     onRebuilt: (_months, seconds) => metrics.summaryRebuildSeconds.observe(seconds),
   });
-  return { handler, onDeadLetter, metrics, monthSummaries };
+  return { handler, onDeadLetter, metrics, monthSummaries, jobs };
 }

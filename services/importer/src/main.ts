@@ -14,10 +14,13 @@ const importer = createImporterService({
   registry: base.registry,
   logger: base.logger,
   batchSize: env.IMPORT_BATCH_SIZE,
+  jobRefreshDelayMs: env.JOB_REFRESH_DELAY_MS,
   rebuildPolicy: { quietMs: env.MONTH_SUMMARY_QUIET_MS, maxLagMs: env.MONTH_SUMMARY_MAX_LAG_MS },
 });
 await base.consume('import', importer.handler, importer.onDeadLetter);
 importer.monthSummaries.start(env.MONTH_SUMMARY_INTERVAL_MS);
 // after the consumer has drained (its last loads' marks are written), before the database closes
 base.shutdown.add('month summaries', SHUTDOWN_ORDER.consumers + 1, () => importer.monthSummaries.stop());
+// the jobs of the last loads are settled before the database closes
+base.shutdown.add('job settles', SHUTDOWN_ORDER.consumers + 1, () => importer.jobs.flush());
 await base.startOps();
