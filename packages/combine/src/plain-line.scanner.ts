@@ -33,16 +33,12 @@ export function scanPlainLine(
       from = i + 1;
     }
   }
-  const count = n < maxFields ? n + 1 : n;
   if (n < maxFields) {
     starts[n] = from;
     ends[n++] = end;
   }
-  for (; n < maxFields; n++) {
-    starts[n] = 0;
-    ends[n] = 0;
-  }
-  return count;
+  clearColumns(starts, ends, n, maxFields);
+  return n;
 }
 
 /**
@@ -69,12 +65,14 @@ export function scanPlainColumns(
   }
   starts[n] = from;
   ends[n++] = end;
-  const count = n;
-  for (; n < maxFields; n++) {
-    starts[n] = 0;
-    ends[n] = 0;
-  }
-  return count;
+  clearColumns(starts, ends, n, maxFields);
+  return n;
+}
+
+/** Columns `n` up to `maxFields` set empty (what `CsvLineFields` gives past a line's last column). */
+function clearColumns(starts: Int32Array, ends: Int32Array, n: number, maxFields: number): void {
+  starts.fill(0, n, maxFields);
+  ends.fill(0, n, maxFields);
 }
 
 /**
