@@ -11,7 +11,7 @@ export const rollupIndexes: IndexDescription[] = [
  * The rollups collection: per partition generation, dimension, key and scope,
  * the sums analysts ask for, written by the importer beside the rows and
  * swapped with them. They are the detailed record; reports read the same
- * sums packed per dimension (SalesSummariesRepository).
+ * sums packed per dimension (SalesSummariesWriter).
  */
 export class RollupsRepository {
   readonly col: Collection<RollupDoc>;

@@ -400,9 +400,3 @@ export class SalesSummariesWriter {
     }
   }
 }
-
-/**
- * @deprecated The writer's name before the reader was split off, kept while
- * services/importer's month summary rebuilder (another change under way) names it.
- */
-export type SalesSummariesRepository = SalesSummariesWriter;
