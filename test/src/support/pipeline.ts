@@ -1,7 +1,8 @@
 import { MongoClient } from 'mongodb';
 import { createTestVhost, testMongoUrl, type TestVhost } from '@posflow/runtime/testing';
-import { REPO_ROOT, ServiceProcess, freePort } from './processes.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOG_DIR, REPO_ROOT, ServiceProcess, freePort } from './processes.js';
 
 export type ServiceName = 'gateway' | 'fetcher' | 'combiner' | 'importer';
 
@@ -47,7 +48,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const vhost = await createTestVhost('posflow-e2e');
   const { url: mongoUrl } = testMongoUrl('posflow_e2e');
   const apiKey = opts.apiKey ?? 'e2e-admin-key-0123456789';
-  const gatewayPort = await freePort();
+  let gatewayPort = await freePort();
   const common: Record<string, string> = {
     AMQP_URL: vhost.amqpUrl,
     MONGO_URL: mongoUrl,
@@ -84,14 +85,25 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   try {
     for (const name of ['importer', 'combiner', 'fetcher', 'gateway'] as const) {
       for (let i = 0; i < counts[name]; i++) {
-        const proc = new ServiceProcess(
-          counts[name] > 1 ? `${name}-${i + 1}` : name,
-          MAINS[name],
-          { ...envFor[name], ...opts.env?.[name] },
-          await freePort(),
-        );
-        services[name].push(proc);
-        await proc.start();
+        // A port found free can be taken (e.g. as an outgoing connection's local port) before the
+        // service binds it: a start that dies of EADDRINUSE is tried again on fresh ports.
+        for (let attempt = 1; ; attempt++) {
+          const proc = new ServiceProcess(
+            counts[name] > 1 ? `${name}-${i + 1}` : name,
+            MAINS[name],
+            { ...envFor[name], ...opts.env?.[name] },
+            await freePort(),
+          );
+          services[name].push(proc);
+          try {
+            await proc.start();
+            break;
+          } catch (err) {
+            if (attempt >= 3 || !diedOfPortClash(proc.name)) throw err;
+            services[name].pop();
+            if (name === 'gateway') envFor.gateway.GATEWAY_PORT = String((gatewayPort = await freePort()));
+          }
+        }
       }
     }
   } catch (err) {
@@ -148,4 +160,13 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
       await vhost.drop().catch(() => undefined);
     },
   };
+}
+
+/** Whether a service's last start ended on a port another process took (the tail of its log says so). */
+function diedOfPortClash(name: string): boolean {
+  try {
+    return readFileSync(join(LOG_DIR, `${name}.log`), 'latin1').slice(-4_000).includes('EADDRINUSE');
+  } catch {
+    return false;
+  }
 }
