@@ -73,7 +73,7 @@ function monthLabel(ds: E2eDataset): string {
 function runRow(run: PipelineRunResult): string {
   const rowsOk = `${int(run.job.rowsLoaded)} / ${int(run.dataset.expectedRows)}`;
   const counts = Object.entries(run.job.counts).map(([k, v]) => `${k} ${v}`).join(', ');
-  return `| ${run.label} | ${int(run.wallS)} s | ${int(run.partitionsPerMin)} | ${int(run.rowsPerS)} | ${run.fetchDoneS ? `${int(run.fetchDoneS)} s` : 'n/a'} | ${run.fetchPartitionsPerMin ? int(run.fetchPartitionsPerMin) : 'n/a'} | ${int(run.upstream.requests)} | ${run.upstream.peakInFlight} (${run.upstreamCap}) | ${run.job.status}: ${counts} | ${rowsOk} | ${int(run.rowsStored)} | ${run.deadLetters} |`;
+  return `| ${run.label} | ${int(run.wallS)} s | ${int(run.partitionsPerMin)} | ${int(run.rowsPerS)} | ${run.fetchDoneS ? `${int(run.fetchDoneS)} s` : 'n/a'} | ${run.fetchPartitionsPerMin ? int(run.fetchPartitionsPerMin) : 'n/a'} | ${int(run.upstream.requests)} | ${run.upstream.peakInFlight} (${run.upstreamCap}) | ${run.job.status}: ${counts} | ${rowsOk} | ${run.rowsStored < 0 ? "not counted" : int(run.rowsStored)} | ${run.deadLetters} |`;
 }
 
 function legacyRow(l: LegacyRunResult): string {
