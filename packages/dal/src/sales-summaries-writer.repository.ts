@@ -17,25 +17,10 @@ import {
 } from '@posflow/contracts';
 import { duplicateKeyCount } from './duplicate-keys.js';
 import { pgOf } from './generation-snapshot.js';
+import { currentGenerations, monthSummaryDocs, sumMonth, type MonthTables } from './month-summary-docs.js';
 import { RevisionClaims } from './revision-claims.js';
 import { REBUILD_NOW, dueMonths, type RebuildPolicy } from './summary-plan.js';
-import {
-  addEntry,
-  decodeEntries,
-  encodeDayEntries,
-  encodeEntries,
-  packRollups,
-  type SummaryEntry,
-  type SummaryTable,
-} from './summary-entries.js';
-
-const SCOPES = ['all', 'products'] as const satisfies readonly RollupScope[];
-
-/** A branch-month's sums per `<dim>|<scope>`: over the month, and per date. */
-interface MonthTables {
-  month: Map<string, SummaryTable>;
-  days: Map<string, Map<string, SummaryTable>>;
-}
+import { packRollups } from './summary-entries.js';
 
 /** What one branch-month's rebuild reads: its head, then its current generations and partition summaries. */
 interface MonthSources {
@@ -43,25 +28,6 @@ interface MonthSources {
   current: Map<string, number>;
   /** The month's partition summaries of the branch (any generation); undefined: read them. */
   docs: PartitionSummaryDoc[] | undefined;
-}
-
-/** partitionId → current generation of the loaded partitions among `docs` dated in `ym`, by id. */
-function currentGenerations(
-  docs: readonly Pick<PartitionDoc, '_id' | 'date' | 'generation'>[],
-  ym: string,
-): Map<string, number> {
-  return new Map(
-    docs
-      .filter((d) => d.generation > 0 && d.date.startsWith(ym))
-      .map((d) => [d._id, d.generation] as const)
-      .sort(([a], [b]) => (a < b ? -1 : 1)),
-  );
-}
-
-function tableOf<K>(tables: Map<K, SummaryTable>, id: K): SummaryTable {
-  let t = tables.get(id);
-  if (!t) tables.set(id, (t = new Map<string, SummaryEntry>()));
-  return t;
 }
 
 /**
@@ -295,27 +261,10 @@ export class SalesSummariesWriter {
     parts: string,
     tables: MonthTables,
   ): Promise<void> {
-    const updatedAt = new Date();
-    const base = { branch, year: Number(ym.slice(0, 4)), ym, parts, updatedAt };
     const upsert = <T extends { _id: string }>(doc: T): AnyBulkWriteOperation<T> => ({
       replaceOne: { filter: { _id: doc._id } as never, replacement: doc, upsert: true },
     });
-    const days: DaySummaryDoc[] = ROLLUP_DIMENSIONS.flatMap((dim) =>
-      SCOPES.map((scope) => ({
-        _id: `${branch}|${ym}|${dim}|${scope}`,
-        ...base,
-        dim,
-        scope,
-        entries: encodeDayEntries(tables.days.get(`${dim}|${scope}`) ?? new Map<string, SummaryTable>()),
-      })),
-    );
-    const months: MonthSummaryDoc[] = ROLLUP_DIMENSIONS.map((dim) => ({
-      _id: `${branch}|${ym}|${dim}`,
-      ...base,
-      dim,
-      all: encodeEntries(tables.month.get(`${dim}|all`) ?? new Map<string, SummaryEntry>()),
-      products: encodeEntries(tables.month.get(`${dim}|products`) ?? new Map<string, SummaryEntry>()),
-    }));
+    const { days, months } = monthSummaryDocs(branch, ym, parts, tables, new Date());
     await this.db.collection<DaySummaryDoc>(daySummaryCollection(ym)).bulkWrite(days.map(upsert));
     await this.months.bulkWrite(months.map(upsert));
   }
@@ -375,21 +324,7 @@ export class SalesSummariesWriter {
       await this.insertGenerationDocs(built);
       docs.push(...built);
     }
-    const out: MonthTables = { month: new Map(), days: new Map() };
-    for (const d of docs) {
-      for (const scope of SCOPES) {
-        const id = `${d.dim}|${scope}`;
-        const month = tableOf(out.month, id);
-        let byDate = out.days.get(id);
-        if (!byDate) out.days.set(id, (byDate = new Map<string, SummaryTable>()));
-        const day = tableOf(byDate, d.date);
-        for (const e of decodeEntries(d[scope]).values()) {
-          addEntry(month, e);
-          addEntry(day, e);
-        }
-      }
-    }
-    return out;
+    return sumMonth(docs);
   }
 
   private async insertGenerationDocs(docs: PartitionSummaryDoc[]): Promise<void> {
