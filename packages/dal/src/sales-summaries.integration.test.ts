@@ -65,14 +65,19 @@ describe('sales summaries on the real database', () => {
     await mongo?.close();
   });
 
-  async function loadGeneration(key: PartitionKey, generation: number, salesE4: number): Promise<void> {
-    const docs = rollups(key, generation, salesE4, 2);
-    await mongo.db.collection<RollupDoc>(Collections.rollups).insertMany(docs);
-    await summaries.insertGeneration(key, generation, docs);
+  /** The partition's generation made current (the importer's swap, without its rows). */
+  async function markLoaded(key: PartitionKey, generation: number): Promise<void> {
     await parts.col.updateOne(
       { _id: partitionId(key) },
       { $set: { status: 'loaded', generation, claimedGeneration: generation } },
     );
+  }
+
+  async function loadGeneration(key: PartitionKey, generation: number, salesE4: number): Promise<void> {
+    const docs = rollups(key, generation, salesE4, 2);
+    await mongo.db.collection<RollupDoc>(Collections.rollups).insertMany(docs);
+    await summaries.insertGeneration(key, generation, docs);
+    await markLoaded(key, generation);
   }
 
   test('concurrent loads of one month each rebuild it; the last rebuild sums every current generation', async () => {
@@ -330,10 +335,7 @@ describe('sales summaries on the real database', () => {
       const rollupsOf = list.map((k) => variedRollups(k, generation));
       await summaries.insertFromRollups(rollupsOf.flat(), { refresh: false });
       for (const [i, k] of list.entries()) {
-        await parts.col.updateOne(
-          { _id: partitionId(k) },
-          { $set: { status: 'loaded', generation, claimedGeneration: generation } },
-        );
+        await markLoaded(k, generation);
         await summaries.markMonthDirty(k.branch, k.date.slice(0, 7), `${partitionId(k)}#${generation}`);
         current.set(partitionId(k), rollupsOf[i] as RollupDoc[]);
       }

@@ -15,7 +15,7 @@ import {
   type TransactionDoc,
 } from '@posflow/contracts';
 import { createRng } from '@posflow/synth';
-import { SalesSummariesWriter } from '@posflow/dal';
+import { SalesSummariesWriter, newPartitionFields } from '@posflow/dal';
 import { partitionRows, rollupsOf } from './dashboard-seed.rows.js';
 
 /**
@@ -46,20 +46,13 @@ function partitionDoc(
 ): PartitionDoc {
   const now = new Date();
   return {
+    ...newPartitionFields(key, now),
     _id: partitionId(key),
-    ...key,
     status,
-    generation: 0,
-    claimedGeneration: 0,
-    files: 0,
-    rowsLoaded: 0,
-    rowsDropped: 0,
-    jobIds: [],
     at: { [status]: now },
-    createdAt: now,
     updatedAt: now,
     ...extra,
-  };
+  } as PartitionDoc;
 }
 
 export interface SeedFacts {
